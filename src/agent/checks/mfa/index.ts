@@ -1,0 +1,9 @@
+/** The `mfa` check. PLACEHOLDER: collectors not written yet, so every platform reports `unsupported`. */
+import type { CheckDefinition } from '../types.js';
+
+export const mfaCheck: CheckDefinition<'mfa'> = {
+  id: 'mfa',
+  title: 'MFA',
+  collectors: {},
+  rule: () => ({ status: 'unknown', summary: 'Not implemented yet.', reasons: [], unknownReason: 'internal-error' }),
+};

@@ -1,0 +1,4 @@
+/** Executables the `mdm` collectors may run. */
+import type { CommandSpec } from './types.js';
+
+export const mdmCommands = {} as const satisfies Record<string, CommandSpec>;

@@ -1,0 +1,4 @@
+/** Executables the `screen-lock` collectors may run. */
+import type { CommandSpec } from './types.js';
+
+export const screenLockCommands = {} as const satisfies Record<string, CommandSpec>;
