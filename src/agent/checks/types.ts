@@ -30,10 +30,23 @@ export interface Observation<F> {
 
 export type Collector<F> = (ctx: CollectContext) => Promise<Observation<F>>;
 
+/** A probe a check may run, for the README and support teams. */
+export interface ProbeDoc {
+  /** Stable id: `<platform>.<tool>[-<subcommand>]`, e.g. `linux.lsblk`, `win32.manage-bde-status`. */
+  id: string;
+  platform: Platform;
+  /** What it runs or reads, e.g. "`lsblk -J -p -o NAME,TYPE,FSTYPE,MOUNTPOINTS`". */
+  runs: string;
+  /** Why: which facts it gives. */
+  gives: string;
+}
+
 export interface CheckDefinition<K extends CheckId = CheckId> {
   id: K;
   /** Short title for tables and the tray: "OS patch level". */
   title: string;
+  /** Every probe any of its collectors may run. */
+  probes: readonly ProbeDoc[];
   /** One collector per supported platform; a missing platform reports `unsupported`. */
   collectors: Partial<Record<Platform, Collector<FactsByCheck[K]>>>;
   rule: Rule<FactsByCheck[K], NonNullable<Requirements[K]>>;

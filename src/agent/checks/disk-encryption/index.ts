@@ -4,6 +4,7 @@ import type { CheckDefinition } from '../types.js';
 export const diskEncryptionCheck: CheckDefinition<'disk_encryption'> = {
   id: 'disk_encryption',
   title: 'Disk encryption',
+  probes: [],
   collectors: {},
   rule: () => ({ status: 'unknown', summary: 'Not implemented yet.', reasons: [], unknownReason: 'internal-error' }),
 };

@@ -4,6 +4,7 @@ import type { CheckDefinition } from '../types.js';
 export const edrCheck: CheckDefinition<'edr'> = {
   id: 'edr',
   title: 'EDR',
+  probes: [],
   collectors: {},
   rule: () => ({ status: 'unknown', summary: 'Not implemented yet.', reasons: [], unknownReason: 'internal-error' }),
 };

@@ -4,6 +4,7 @@ import type { CheckDefinition } from '../types.js';
 export const mfaCheck: CheckDefinition<'mfa'> = {
   id: 'mfa',
   title: 'MFA',
+  probes: [],
   collectors: {},
   rule: () => ({ status: 'unknown', summary: 'Not implemented yet.', reasons: [], unknownReason: 'internal-error' }),
 };

@@ -4,6 +4,7 @@ import type { CheckDefinition } from '../types.js';
 export const osPatchCheck: CheckDefinition<'os_patch'> = {
   id: 'os_patch',
   title: 'OS patch level',
+  probes: [],
   collectors: {},
   rule: () => ({ status: 'unknown', summary: 'Not implemented yet.', reasons: [], unknownReason: 'internal-error' }),
 };
