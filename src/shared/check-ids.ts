@@ -3,6 +3,7 @@
  * These strings travel in evidence tokens and policy files: never rename one.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import './formats.js';
 
 /** Every check the agent runs, in display order. */
 export const CHECK_IDS = [
