@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the full test suite uses. Run as root (or with sudo).
+# Each package serves tests that skip without it on a developer machine, and fail under CI=true.
+set -euo pipefail
+packages=(
+  python3-jwcrypto   # independent JOSE implementation that verifies our evidence tokens
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${packages[*]})"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
