@@ -9,4 +9,18 @@ if (!existsSync(fileURLToPath(cli))) {
   process.exit(3);
 }
 const { main } = await import(cli.href);
-process.exitCode = await main(process.argv.slice(2));
+const stop = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    stop.abort();
+    // Only the daemon finishes its round and exits cleanly; every other command stops now.
+    if (process.argv[2] !== 'run') process.exit(130);
+  });
+}
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+  isTty: !!process.stdout.isTTY,
+  stopSignal: stop.signal,
+});

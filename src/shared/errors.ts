@@ -7,6 +7,9 @@ export const ERROR_CODES = [
   'KEY_STORE_IO',
   'BUNDLE_INVALID',
   'INPUT_INVALID',
+  'NOT_ENROLLED',
+  'SERVICE_UNREACHABLE',
+  'SERVICE_REJECTED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,110 @@
+/** Commands that talk to the posture service: enroll, attest, run, token, status. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isPostureError, PostureError } from '../../shared/errors.js';
+import { attestOnce, enrollDevice, type AttestOutcome } from '../attest.js';
+import { loadAgentState } from '../state/agent-state.js';
+import { nextDelayMs } from '../scheduler/backoff.js';
+import { parse, platformOrThrow, stateDirFor, type CliIo } from './context.js';
+
+export async function cmdEnroll(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { service: { type: 'string' }, code: { type: 'string' } });
+  if (!values.service || !values.code) throw new PostureError('USAGE', 'enroll needs --service URL and --code CODE');
+  const state = await enrollDevice({ stateDir: stateDirFor(io), platform: platformOrThrow() }, values.service, values.code);
+  io.stdout(`enrolled as ${state.deviceId} for ${state.user} (groups: ${state.groups.join(', ') || 'none'}) at ${state.service}\n`);
+  return 0;
+}
+
+function verdictLines(o: AttestOutcome): string[] {
+  const lines = [`attested ${o.state.deviceId}: ${o.response.ear_status}; posture token valid until ${o.response.expires_at}`];
+  for (const [name, v] of Object.entries(o.response.resources).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`  ${v.decision === 'allow' ? 'ALLOW' : 'DENY '}  ${name.padEnd(20)} ${v.decision === 'allow' && !v.warnings?.length ? '' : v.message}`.trimEnd());
+    for (const w of v.warnings ?? []) lines.push(`         ${''.padEnd(20)} warning: ${w.message}`);
+  }
+  return lines;
+}
+
+export async function cmdAttest(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const outcome = await attestOnce({ stateDir: stateDirFor(io), platform: platformOrThrow() });
+  if (values.json) io.stdout(`${JSON.stringify({ ...outcome.response, posture_token: undefined }, null, 2)}\n`);
+  else io.stdout(`${verdictLines(outcome).join('\n')}\n`);
+  return outcome.response.ear_status === 'contraindicated' ? 1 : 0;
+}
+
+export async function cmdToken(args: readonly string[], io: CliIo): Promise<number> {
+  parse(args, {});
+  const stateDir = stateDirFor(io);
+  const state = await loadAgentState(stateDir);
+  if (!state) throw new PostureError('NOT_ENROLLED', 'this device is not enrolled; run: posture-agent enroll --service URL --code CODE');
+  const last = state.last;
+  // Reuse a token with at least a minute left; otherwise attest for a fresh one.
+  if (last && Date.parse(last.expiresAt) - Date.now() > 60_000 && Date.parse(last.freshUntil) - Date.now() > 60_000) {
+    io.stdout(`${last.postureToken}\n`);
+    return 0;
+  }
+  const outcome = await attestOnce({ stateDir, platform: platformOrThrow() });
+  io.stdout(`${outcome.response.posture_token}\n`);
+  return 0;
+}
+
+export async function cmdStatus(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const state = await loadAgentState(stateDirFor(io));
+  if (values.json) {
+    io.stdout(`${JSON.stringify(state ? { ...state, last: state.last ? { ...state.last, postureToken: undefined } : undefined } : { enrolled: false }, null, 2)}\n`);
+    return state ? 0 : 1;
+  }
+  if (!state) {
+    io.stdout('not enrolled: run posture-agent enroll --service URL --code CODE\n');
+    return 1;
+  }
+  const lines = [`device ${state.deviceId} (${state.user}; groups ${state.groups.join(', ') || 'none'}) enrolled at ${state.service} on ${state.enrolledAt}`];
+  const last = state.last;
+  if (!last) lines.push('no attestation yet: run posture-agent attest');
+  else {
+    const fresh = Date.parse(last.freshUntil) > Date.now();
+    lines.push(`last attestation ${last.attestedAt}: ${last.earStatus}; ${fresh ? `fresh until ${last.freshUntil}` : `STALE since ${last.freshUntil}`}; token expires ${last.expiresAt}`);
+    for (const [name, v] of Object.entries(last.resources).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`  ${v.decision === 'allow' ? 'ALLOW' : 'DENY '}  ${name.padEnd(20)} ${v.decision === 'allow' ? '' : v.message}`.trimEnd());
+    }
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/** The daemon: attest at start and every interval, backing off while the service is unreachable. */
+export async function cmdRun(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { once: { type: 'boolean' } });
+  const paths = { stateDir: stateDirFor(io), platform: platformOrThrow() };
+  const log = (msg: string): void => io.stderr(`${new Date().toISOString()} posture-agent: ${msg}\n`);
+  let failures = 0;
+  let hint = 300;
+  let offlineSince: string | undefined;
+  log(`started (pid ${process.pid}, state ${paths.stateDir})`);
+  while (!io.stopSignal?.aborted) {
+    try {
+      const o = await attestOnce(paths);
+      failures = 0;
+      hint = o.response.next_attestation_in;
+      if (offlineSince) log(`service reachable again (offline since ${offlineSince})`);
+      offlineSince = undefined;
+      const denied = Object.entries(o.response.resources).filter(([, v]) => v.decision === 'deny').map(([n]) => n);
+      log(`attested: ${o.response.ear_status}${denied.length ? `; denied: ${denied.join(', ')}` : ''}; token until ${o.response.expires_at}`);
+    } catch (e) {
+      if (!isPostureError(e) || e.code === 'NOT_ENROLLED' || e.code === 'INPUT_INVALID' || e.code.startsWith('KEY_')) throw e;
+      failures++;
+      offlineSince ??= new Date().toISOString();
+      log(`attestation failed (${e.message}); attempt ${failures}`);
+    }
+    if (values.once) break;
+    const delay = nextDelayMs({ failures, hintSeconds: hint, random: Math.random() });
+    log(`next attestation in ${Math.round(delay / 1000)} s`);
+    try {
+      await sleep(delay, undefined, io.stopSignal ? { signal: io.stopSignal } : {});
+    } catch {
+      break;
+    }
+  }
+  log('stopped');
+  return failures > 0 ? 1 : 0;
+}

@@ -1,0 +1,80 @@
+/** POST /v1/attestations: verify evidence, evaluate the policy, store durably, answer with the posture token. */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AttestationResponseSchema, type AttestationResponse } from '../../shared/api.js';
+import { EAT_JWT_MEDIA_TYPE } from '../../shared/claims.js';
+import { PROJECT_VERSION } from '../../common/package-info.js';
+import { newJti, signPostureToken } from '../posture-token.js';
+import { ProblemError } from '../problems.js';
+import type { DeviceState } from '../store/types.js';
+import { MAX_EVIDENCE_BYTES, MAX_SKEW_S, verifyEvidence } from '../verify-evidence.js';
+
+export const attestationsRoutes = fp(
+  async (app: FastifyInstance) => {
+    const ctx = app.posture;
+    app.addContentTypeParser(EAT_JWT_MEDIA_TYPE, { parseAs: 'string', bodyLimit: MAX_EVIDENCE_BYTES }, (_req, body, done) => done(null, body));
+
+    app.post('/v1/attestations', { bodyLimit: MAX_EVIDENCE_BYTES, schema: { response: { 201: AttestationResponseSchema } } }, async (req, reply) => {
+      if (req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== EAT_JWT_MEDIA_TYPE || typeof req.body !== 'string') {
+        throw new ProblemError('unsupported-media-type', `send the evidence as ${EAT_JWT_MEDIA_TYPE}`);
+      }
+      const now = ctx.now();
+      const t0 = performance.now();
+      let verified;
+      try {
+        verified = await verifyEvidence(req.body.trim(), { store: ctx.store, audience: ctx.config.publicUrl, now, keyCache: ctx.deviceKeys });
+      } catch (e) {
+        ctx.metrics.attestations.inc({ outcome: e instanceof ProblemError ? e.code : 'error' });
+        throw e;
+      }
+      ctx.metrics.verifySeconds.observe((performance.now() - t0) / 1000);
+      const { device, claims } = verified;
+      const policy = ctx.policy();
+      const evaluation = policy.evaluate({ submods: claims.submods, user: device.user, groups: device.groups, attestedAt: now, now, platform: claims.device.platform });
+      const state: DeviceState = {
+        deviceId: device.id,
+        attestedAt: now.getTime(),
+        freshUntil: evaluation.freshUntil,
+        earStatus: evaluation.earStatus,
+        resources: evaluation.resources,
+        segments: evaluation.segments,
+        checks: Object.fromEntries(Object.entries(claims.submods).map(([id, s]) => [id, { status: s.status, reasons: s.reasons }])),
+        resultJti: newJti(),
+        updatedAt: now.getTime(),
+      };
+      const previous = (await ctx.devices.get(device.id)).state;
+      const outcome = await ctx.store.recordAttestation({
+        deviceId: device.id,
+        nonce: claims.eat_nonce,
+        jti: claims.jti,
+        jtiExpiresAt: (claims.exp + MAX_SKEW_S) * 1000,
+        receivedAt: now.getTime(),
+        state,
+        submods: claims.submods,
+      });
+      if (outcome !== 'stored') {
+        ctx.metrics.attestations.inc({ outcome });
+        throw new ProblemError(outcome === 'replayed' ? 'evidence-replayed' : outcome === 'nonce-invalid' ? 'evidence-nonce-invalid' : 'device-revoked');
+      }
+      ctx.devices.set(device.id, { device, state });
+      if (previous?.earStatus !== state.earStatus) {
+        await ctx.store.appendEvent('device.compliance-changed', device.id, { from: previous?.earStatus ?? 'none', to: state.earStatus }, now.getTime());
+      }
+      ctx.metrics.attestations.inc({ outcome: 'stored' });
+      const { token, claims: result } = await signPostureToken(ctx.keys, { issuer: ctx.config.publicUrl, deviceId: device.id, jkt: device.jkt, state, ttlSeconds: ctx.config.resultTtlSeconds, now, build: PROJECT_VERSION });
+      const body: AttestationResponse = {
+        device_id: device.id,
+        posture_token: token,
+        ear_status: state.earStatus,
+        expires_at: new Date(result.exp * 1000).toISOString(),
+        fresh_until: new Date(state.freshUntil).toISOString(),
+        resources: state.resources,
+        segments: state.segments,
+        requirements: policy.requirementsFor(device.groups),
+        next_attestation_in: ctx.config.attestIntervalSeconds,
+      };
+      return reply.code(201).send(body);
+    });
+  },
+  { name: 'posture-attestations', dependencies: ['posture-errors'] },
+);

@@ -1,0 +1,89 @@
+/**
+ * ANY /authz/v1/:resource/* — the forward-auth decision for nginx `auth_request`, Envoy
+ * `ext_authz` (HTTP), Traefik ForwardAuth and Caddy `forward_auth`. The decision reads
+ * the device's CURRENT state, so a revocation or regression denies the next request.
+ * Any failure inside denies (fail closed).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { findApiKey, keyCoversResource } from '../api-keys.js';
+import { verifyPostureToken } from '../posture-token.js';
+import { problem, type ProblemCode } from '../problems.js';
+import type { ApiKeyRecord } from '../store/types.js';
+import { API_KEY_HEADER } from './auth.js';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const KEY_CACHE_MS = 30_000;
+
+export const authzRoutes = fp(
+  async (app: FastifyInstance) => {
+    const ctx = app.posture;
+    const keyCache = new Map<string, { key: ApiKeyRecord | undefined; until: number }>();
+
+    const gatewayKey = async (raw: string | undefined, now: number): Promise<ApiKeyRecord | undefined> => {
+      if (!raw) return undefined;
+      const hit = keyCache.get(raw);
+      if (hit && hit.until > now) return hit.key;
+      const key = await findApiKey(ctx.store, raw);
+      if (keyCache.size > 10_000) keyCache.clear();
+      keyCache.set(raw, { key, until: now + KEY_CACHE_MS });
+      return key;
+    };
+
+    const deny = (reply: FastifyReply, resource: string, code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}): FastifyReply => {
+      ctx.metrics.authz.inc({ resource, decision: code });
+      const body = problem(code, detail, extra);
+      if (body.status === 401) void reply.header('www-authenticate', `Bearer realm="posture", error="invalid_token", error_description="${code}"`);
+      return reply.code(body.status === 401 ? 401 : 403).type('application/problem+json').send(body);
+    };
+
+    const decide = async (req: FastifyRequest<{ Params: { resource: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+      const resource = req.params.resource;
+      const nowDate = ctx.now();
+      const now = nowDate.getTime();
+      if (ctx.config.requireGatewayKey) {
+        const raw = req.headers[API_KEY_HEADER];
+        const key = await gatewayKey(typeof raw === 'string' ? raw : undefined, now);
+        if (!key || !keyCoversResource(key, resource)) return deny(reply, resource, 'forbidden', 'the gateway is not allowed to ask about this resource');
+      }
+      if (!ctx.policy().hasResource(resource)) return deny(reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
+      const auth = req.headers.authorization;
+      const token = auth && auth.length < 16_384 && /^Bearer [A-Za-z0-9_.-]+$/.test(auth) ? auth.slice(7) : undefined;
+      if (!token) return deny(reply, resource, 'posture-token-invalid', 'present the posture token as Authorization: Bearer');
+      let cached = ctx.tokens.get(token, now);
+      if (!cached) {
+        const claims = await verifyPostureToken(ctx.keys, token, { issuer: ctx.config.publicUrl, now: nowDate });
+        if (!claims) return deny(reply, resource, 'posture-token-invalid');
+        cached = { deviceId: claims.sub, jkt: claims.cnf.jkt, expMs: claims.exp * 1000 };
+        ctx.tokens.set(token, cached);
+      }
+      const { device, state } = await ctx.devices.get(cached.deviceId);
+      if (!device || device.jkt !== cached.jkt) return deny(reply, resource, 'posture-token-invalid');
+      if (device.revokedAt !== undefined) return deny(reply, resource, 'device-revoked');
+      if (!state || state.freshUntil <= now) return deny(reply, resource, 'posture-stale', 'attest again: the last attestation is too old');
+      const verdict = state.resources[resource];
+      if (!verdict || verdict.decision !== 'allow') {
+        return deny(reply, resource, 'posture-noncompliant', verdict?.message ?? 'no verdict for this resource', { reasons: verdict?.reasons ?? ['resource.no_verdict'] });
+      }
+      ctx.metrics.authz.inc({ resource, decision: 'allow' });
+      return reply
+        .code(200)
+        .header('x-posture-device', device.id)
+        .header('x-posture-user', device.user)
+        .header('x-posture-status', state.earStatus)
+        .send();
+    };
+
+    const handler = async (req: FastifyRequest<{ Params: { resource: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+      try {
+        return await decide(req, reply);
+      } catch (e) {
+        req.log.error({ err: e }, 'authz failed: denying');
+        return deny(reply, req.params.resource ?? '?', 'forbidden', 'the decision failed; denied (fail closed)');
+      }
+    };
+    app.route({ method: [...METHODS], url: '/authz/v1/:resource', handler });
+    app.route({ method: [...METHODS], url: '/authz/v1/:resource/*', handler });
+  },
+  { name: 'posture-authz', dependencies: ['posture-errors'] },
+);

@@ -1,0 +1,91 @@
+/** Prepared statements and row mappers of the SQLite store. */
+import type Database from 'better-sqlite3';
+import type { JWK } from 'jose';
+import type { ApiKeyRecord, AttestationOutcome, AttestationWrite, DeviceRecord, EventRecord, ServiceKeyRecord } from './types.js';
+
+export interface DeviceRow { id: string; jkt: string; public_jwk: string; user_name: string; groups_json: string; enrolled_at: number; revoked_at: number | null; platform: string | null; hostname: string | null }
+export interface CodeRow { hash: string; user_name: string; groups_json: string; expires_at: number; used_at: number | null }
+export interface EventRow { seq: number; at: number; type: string; device_id: string | null; data_json: string }
+export interface ApiKeyRow { id: string; hash: string; scope: string; resources_json: string; created_at: number; revoked_at: number | null; label: string | null }
+export interface ServiceKeyRow { kid: string; private_jwk: string; public_jwk: string; created_at: number; retired_at: number | null }
+
+/** Prepares every statement once. */
+export function prepare(db: Database.Database) {
+  const s = (sql: string) => db.prepare(sql);
+  return {
+    insertCode: s('INSERT INTO enrollment_codes (hash, user_name, groups_json, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    getCode: s('SELECT hash, user_name, groups_json, expires_at, used_at FROM enrollment_codes WHERE hash = ?'),
+    useCode: s('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE hash = ?'),
+    insertDevice: s('INSERT INTO devices (id, jkt, public_jwk, user_name, groups_json, enrolled_at, platform, hostname) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    getDevice: s('SELECT * FROM devices WHERE id = ?'),
+    getDeviceByJkt: s('SELECT * FROM devices WHERE jkt = ?'),
+    listDevices: s('SELECT * FROM devices ORDER BY enrolled_at'),
+    revokeDevice: s('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    insertNonce: s('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)'),
+    consumeNonce: s('DELETE FROM nonces WHERE nonce = ? AND expires_at > ?'),
+    insertJti: s('INSERT OR IGNORE INTO jtis (jti, device_id, expires_at) VALUES (?, ?, ?)'),
+    insertAttestation: s('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES (?, ?, ?, ?, ?, ?)'),
+    upsertState: s('INSERT INTO device_state (device_id, state_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at'),
+    getState: s('SELECT state_json FROM device_state WHERE device_id = ?'),
+    countAttestations: s('SELECT COUNT(*) AS n FROM attestations'),
+    countAttestationsFor: s('SELECT COUNT(*) AS n FROM attestations WHERE device_id = ?'),
+    insertEvent: s('INSERT INTO events (at, type, device_id, data_json) VALUES (?, ?, ?, ?)'),
+    listEvents: s('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    insertApiKey: s('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES (?, ?, ?, ?, ?, ?)'),
+    findApiKey: s('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL'),
+    listServiceKeys: s('SELECT * FROM service_keys ORDER BY created_at'),
+    insertServiceKey: s('INSERT INTO service_keys (kid, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?)'),
+    retireServiceKeys: s('UPDATE service_keys SET retired_at = ? WHERE retired_at IS NULL'),
+    purgeNonces: s('DELETE FROM nonces WHERE expires_at <= ?'),
+    purgeJtis: s('DELETE FROM jtis WHERE expires_at <= ?'),
+    purgeCodes: s('DELETE FROM enrollment_codes WHERE expires_at <= ? AND used_at IS NULL'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepare>;
+
+/** One attestation inside the batch transaction; a savepoint keeps a failure local. */
+export function applyAttestation(db: Database.Database, st: Statements, w: AttestationWrite): AttestationOutcome {
+  const apply = db.transaction((): AttestationOutcome => {
+    const device = st.getDevice.get(w.deviceId) as DeviceRow | undefined;
+    if (!device || device.revoked_at !== null) return 'device-revoked';
+    if (st.consumeNonce.run(w.nonce, w.receivedAt).changes !== 1) return 'nonce-invalid';
+    if (st.insertJti.run(w.jti, w.deviceId, w.jtiExpiresAt).changes !== 1) {
+      throw new ReplayRollback();
+    }
+    st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods), JSON.stringify(w.state));
+    st.upsertState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt);
+    return 'stored';
+  });
+  try {
+    return apply();
+  } catch (e) {
+    if (e instanceof ReplayRollback) return 'replayed';
+    throw e;
+  }
+}
+
+/** Thrown inside a savepoint so the consumed nonce is restored when the jti was a replay. */
+class ReplayRollback extends Error {}
+
+export function toDevice(r: DeviceRow | undefined): DeviceRecord | undefined {
+  if (!r) return undefined;
+  const d: DeviceRecord = { id: r.id, jkt: r.jkt, publicJwk: JSON.parse(r.public_jwk) as JWK, user: r.user_name, groups: JSON.parse(r.groups_json) as string[], enrolledAt: r.enrolled_at };
+  if (r.revoked_at !== null) d.revokedAt = r.revoked_at;
+  if (r.platform !== null) d.platform = r.platform;
+  if (r.hostname !== null) d.hostname = r.hostname;
+  return d;
+}
+
+export function toEvent(r: EventRow): EventRecord {
+  return { seq: r.seq, at: r.at, type: r.type, ...(r.device_id ? { deviceId: r.device_id } : {}), data: JSON.parse(r.data_json) as unknown };
+}
+
+export function toApiKey(r: ApiKeyRow | undefined): ApiKeyRecord | undefined {
+  if (!r) return undefined;
+  return { id: r.id, hash: r.hash, scope: r.scope as ApiKeyRecord['scope'], resources: JSON.parse(r.resources_json) as string[], createdAt: r.created_at, ...(r.label ? { label: r.label } : {}) };
+}
+
+export function toServiceKey(r: ServiceKeyRow): ServiceKeyRecord {
+  return { kid: r.kid, privateJwk: JSON.parse(r.private_jwk) as JWK, publicJwk: JSON.parse(r.public_jwk) as JWK, createdAt: r.created_at, ...(r.retired_at !== null ? { retiredAt: r.retired_at } : {}) };
+}

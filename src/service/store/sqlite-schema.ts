@@ -1,0 +1,40 @@
+/** SQLite schema migrations, applied in order inside one transaction each. */
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE devices (
+     id TEXT PRIMARY KEY,
+     jkt TEXT NOT NULL UNIQUE,
+     public_jwk TEXT NOT NULL,
+     user_name TEXT NOT NULL,
+     groups_json TEXT NOT NULL,
+     enrolled_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     platform TEXT,
+     hostname TEXT
+   ) STRICT;
+   CREATE TABLE enrollment_codes (
+     hash TEXT PRIMARY KEY,
+     user_name TEXT NOT NULL,
+     groups_json TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER,
+     device_id TEXT
+   ) STRICT;
+   CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE jtis (jti TEXT PRIMARY KEY, device_id TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE attestations (
+     id INTEGER PRIMARY KEY,
+     device_id TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     jti TEXT NOT NULL,
+     ear_status TEXT NOT NULL,
+     submods_json TEXT NOT NULL,
+     state_json TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX attestations_device ON attestations (device_id, received_at);
+   CREATE TABLE device_state (device_id TEXT PRIMARY KEY, state_json TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, device_id TEXT, data_json TEXT NOT NULL) STRICT;
+   CREATE TABLE api_keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, scope TEXT NOT NULL, resources_json TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER, label TEXT) STRICT;
+   CREATE TABLE service_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, public_jwk TEXT NOT NULL, created_at INTEGER NOT NULL, retired_at INTEGER) STRICT;`,
+];

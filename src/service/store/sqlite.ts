@@ -1,0 +1,134 @@
+/**
+ * The embedded store: better-sqlite3 in WAL mode. Attestations are acknowledged only
+ * after their transaction is durable; concurrent requests share one commit (group
+ * commit) so durability costs one fsync per batch, not per request.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AttestationOutcome, AttestationWrite, DeviceRecord, DeviceState, Store } from './types.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import * as q from './sqlite-queries.js';
+
+type Db = Database.Database;
+
+interface Pending {
+  write: AttestationWrite;
+  resolve: (o: AttestationOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Opens (creating if needed) the database at `path` (`:memory:` for tests) and migrates it. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db: Db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: each commit fsyncs the WAL, so an acknowledged attestation survives a crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const stmts = q.prepare(db);
+
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    const outcomes: AttestationOutcome[] = [];
+    try {
+      db.transaction(() => {
+        for (const p of batch) outcomes.push(q.applyAttestation(db, stmts, p.write));
+      })();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(outcomes[i] ?? 'stored'));
+  };
+
+  const store: Store = {
+    kind: 'sqlite',
+    createEnrollmentCode: async (rec) => {
+      stmts.insertCode.run(rec.hash, rec.user, JSON.stringify(rec.groups), rec.createdAt, rec.expiresAt);
+    },
+    enrollDevice: async (codeHash, now, device) =>
+      db.transaction((): DeviceRecord | 'code-invalid' | 'key-in-use' => {
+        const code = stmts.getCode.get(codeHash) as q.CodeRow | undefined;
+        if (!code || code.used_at !== null || code.expires_at <= now) return 'code-invalid';
+        if (stmts.getDeviceByJkt.get(device.jkt)) return 'key-in-use';
+        const rec: DeviceRecord = { ...device, user: code.user_name, groups: JSON.parse(code.groups_json) as string[] };
+        stmts.insertDevice.run(rec.id, rec.jkt, JSON.stringify(rec.publicJwk), rec.user, JSON.stringify(rec.groups), rec.enrolledAt, rec.platform ?? null, rec.hostname ?? null);
+        stmts.useCode.run(now, rec.id, codeHash);
+        stmts.insertEvent.run(now, 'device.enrolled', rec.id, JSON.stringify({ user: rec.user, groups: rec.groups, jkt: rec.jkt }));
+        return rec;
+      }).immediate(),
+    getDevice: async (id) => q.toDevice(stmts.getDevice.get(id) as q.DeviceRow | undefined),
+    getDeviceByJkt: async (jkt) => q.toDevice(stmts.getDeviceByJkt.get(jkt) as q.DeviceRow | undefined),
+    listDevices: async () => (stmts.listDevices.all() as q.DeviceRow[]).map((r) => q.toDevice(r) as DeviceRecord),
+    revokeDevice: async (id, at) =>
+      db.transaction(() => {
+        const changed = stmts.revokeDevice.run(at, id).changes > 0;
+        if (changed) stmts.insertEvent.run(at, 'device.revoked', id, '{}');
+        return changed;
+      })(),
+    createNonce: async (nonce, expiresAt) => {
+      stmts.insertNonce.run(nonce, expiresAt);
+    },
+    recordAttestation: (write) =>
+      new Promise<AttestationOutcome>((resolve, reject) => {
+        queue.push({ write, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      }),
+    getDeviceState: async (id) => {
+      const row = stmts.getState.get(id) as { state_json: string } | undefined;
+      return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
+    },
+    countAttestations: async (id) => (id ? (stmts.countAttestationsFor.get(id) as { n: number }).n : (stmts.countAttestations.get() as { n: number }).n),
+    appendEvent: async (type, deviceId, data, at) => {
+      stmts.insertEvent.run(at, type, deviceId ?? null, JSON.stringify(data ?? {}));
+    },
+    listEvents: async (afterSeq, limit) => (stmts.listEvents.all(afterSeq, limit) as q.EventRow[]).map(q.toEvent),
+    createApiKey: async (rec) => {
+      stmts.insertApiKey.run(rec.id, rec.hash, rec.scope, JSON.stringify(rec.resources), rec.createdAt, rec.label ?? null);
+    },
+    findApiKey: async (hash) => q.toApiKey(stmts.findApiKey.get(hash) as q.ApiKeyRow | undefined),
+    listServiceKeys: async () => (stmts.listServiceKeys.all() as q.ServiceKeyRow[]).map(q.toServiceKey),
+    insertServiceKey: async (rec, retireOthersAt) => {
+      db.transaction(() => {
+        if (retireOthersAt !== undefined) stmts.retireServiceKeys.run(retireOthersAt);
+        stmts.insertServiceKey.run(rec.kid, JSON.stringify(rec.privateJwk), JSON.stringify(rec.publicJwk), rec.createdAt);
+      })();
+    },
+    purgeExpired: async (now) => {
+      db.transaction(() => {
+        stmts.purgeNonces.run(now);
+        stmts.purgeJtis.run(now);
+        stmts.purgeCodes.run(now);
+      })();
+    },
+    ping: async () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
+    close: async () => {
+      if (queue.length > 0) flush();
+      db.close();
+    },
+  };
+  return store;
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  SQLITE_MIGRATIONS.slice(current).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      if (current + i === 0 && !row) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(1);
+      else db.prepare('UPDATE schema_version SET version = ?').run(current + i + 1);
+    })();
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The service's storage contract. SQLite is the embedded default; PostgreSQL (several
+ * replicas) implements the same interface. Every method is async so both fit.
+ */
+import type { JWK } from 'jose';
+
+export interface DeviceRecord {
+  id: string;
+  /** RFC 7638 thumbprint of the device key. */
+  jkt: string;
+  publicJwk: JWK;
+  user: string;
+  groups: string[];
+  enrolledAt: number;
+  revokedAt?: number;
+  platform?: string;
+  hostname?: string;
+}
+
+export interface EnrollmentCodeRecord {
+  /** SHA-256 of the code (the code itself is never stored). */
+  hash: string;
+  user: string;
+  groups: string[];
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ResourceVerdict {
+  decision: 'allow' | 'deny';
+  reasons: string[];
+  message: string;
+  warnings?: { code: string; message: string; until?: string }[];
+}
+
+export interface DeviceState {
+  deviceId: string;
+  attestedAt: number;
+  /** After this instant the posture no longer counts (max evidence age of the strictest segment). */
+  freshUntil: number;
+  earStatus: 'affirming' | 'warning' | 'contraindicated' | 'none';
+  resources: Record<string, ResourceVerdict>;
+  /** Per-segment summary for GET /v1/devices/:id. */
+  segments: Record<string, { satisfied: boolean; reasons: string[] }>;
+  /** Per-check statuses from the evidence. */
+  checks: Record<string, { status: string; reasons: string[] }>;
+  resultJti: string;
+  updatedAt: number;
+}
+
+export interface AttestationWrite {
+  deviceId: string;
+  nonce: string;
+  jti: string;
+  /** When the evidence's jti may be forgotten (its exp plus skew). */
+  jtiExpiresAt: number;
+  receivedAt: number;
+  state: DeviceState;
+  /** The evidence submods, kept for history. */
+  submods: unknown;
+}
+
+export type AttestationOutcome = 'stored' | 'nonce-invalid' | 'replayed' | 'device-revoked';
+
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  scope: 'admin' | 'gateway';
+  /** Resources a gateway key may ask about; `*` for all. */
+  resources: string[];
+  createdAt: number;
+  revokedAt?: number;
+  label?: string;
+}
+
+export interface ServiceKeyRecord {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  createdAt: number;
+  /** Set when a newer key took over; still published until tokens it signed expire. */
+  retiredAt?: number;
+}
+
+export interface EventRecord {
+  seq: number;
+  at: number;
+  type: string;
+  deviceId?: string;
+  data: unknown;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  createEnrollmentCode(rec: EnrollmentCodeRecord): Promise<void>;
+  /** Marks the code used and enrols the device in one transaction; undefined when the code is invalid, used or expired. */
+  enrollDevice(codeHash: string, now: number, device: Omit<DeviceRecord, 'user' | 'groups'>): Promise<DeviceRecord | 'code-invalid' | 'key-in-use'>;
+  getDevice(id: string): Promise<DeviceRecord | undefined>;
+  getDeviceByJkt(jkt: string): Promise<DeviceRecord | undefined>;
+  listDevices(): Promise<DeviceRecord[]>;
+  revokeDevice(id: string, at: number): Promise<boolean>;
+  createNonce(nonce: string, expiresAt: number): Promise<void>;
+  /** Consumes the nonce, stores the jti, the history row and the new state, atomically and durably. */
+  recordAttestation(w: AttestationWrite): Promise<AttestationOutcome>;
+  getDeviceState(deviceId: string): Promise<DeviceState | undefined>;
+  countAttestations(deviceId?: string): Promise<number>;
+  appendEvent(type: string, deviceId: string | undefined, data: unknown, at: number): Promise<void>;
+  listEvents(afterSeq: number, limit: number): Promise<EventRecord[]>;
+  createApiKey(rec: ApiKeyRecord): Promise<void>;
+  findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
+  listServiceKeys(): Promise<ServiceKeyRecord[]>;
+  insertServiceKey(rec: ServiceKeyRecord, retireOthersAt?: number): Promise<void>;
+  /** Deletes expired nonces, jtis and enrolment codes. */
+  purgeExpired(now: number): Promise<void>;
+  /** Cheap liveness of the database. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
