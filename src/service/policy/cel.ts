@@ -21,6 +21,7 @@ export interface CelContext {
   now: Date;
 }
 
+/** An expression's outcome: anything but `true`/`false` (errors included) is `unknown`. */
 export type CelResult = { status: 'pass' } | { status: 'fail' } | { status: 'unknown'; detail: string };
 
 /** A compiled expression. `evaluate` never throws. */

@@ -8,6 +8,7 @@ import type { Requirements } from '../../shared/requirements.js';
 import type { CelProgram } from './cel.js';
 import type { PolicyDocument, EnforcementMode } from './schema.js';
 
+/** How one check or expression is enforced in one segment. */
 export interface PolicyEnforcement {
   mode: EnforcementMode;
   /** Only for `warn-until`: from this instant (epoch ms) the item blocks. */
@@ -16,12 +17,14 @@ export interface PolicyEnforcement {
   untilText?: string;
 }
 
+/** A compiled CEL expression with the sentence shown when it is false. */
 export interface PolicyExpression {
   name: string;
   message: string;
   program: CelProgram;
 }
 
+/** A segment ready for evaluation. */
 export interface PolicySegment {
   name: string;
   description?: string;
@@ -34,6 +37,7 @@ export interface PolicySegment {
   enforcement: ReadonlyMap<string, PolicyEnforcement>;
 }
 
+/** A resource and where requests for it arrive. */
 export interface PolicyResource {
   name: string;
   segment: string;
@@ -44,6 +48,7 @@ export interface PolicyResource {
   pathPrefix: string;
 }
 
+/** A validated, compiled, frozen policy: what `loadPolicy` returns and the engine reads. */
 export interface Policy {
   /** Where it came from (a path, or a label for tests). */
   source: string;

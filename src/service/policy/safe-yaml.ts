@@ -101,7 +101,7 @@ export function parseYamlSafely(text: string): { ok: true; value: unknown } | { 
     const doc = parseDocument(text, { uniqueKeys: false, schema: 'core', merge: false, strict: true, prettyErrors: true });
     const problems = [...doc.errors, ...doc.warnings].slice(0, MAX_ERRORS);
     if (problems.length > 0) {
-      return { ok: false, errors: problems.map((e) => ({ path: '', message: `YAML: ${(e.message.split('\n')[0] ?? '').trim()}` })) };
+      return { ok: false, errors: problems.map((e) => ({ path: '', message: `YAML: ${(e.message.split('\n')[0] ?? '').trim().replace(/:$/, '')}.` })) };
     }
     const treeErrors = inspectTree(doc.contents as Node | null);
     if (treeErrors.length > 0) return { ok: false, errors: treeErrors };

@@ -19,6 +19,7 @@ export const HOST_PATTERN = '^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(
 /** `30s`, `15m`, `12h`, `7d`; parsed and range-checked by `parseDuration`. */
 export const DurationSchema = Type.String({ minLength: 2, maxLength: 16, description: 'A duration such as 30s, 15m, 12h or 7d' });
 
+/** Graduated roll-out: `block` (default), `warn-until` a date, `notify` only. */
 export const ENFORCEMENT_MODES = ['block', 'warn-until', 'notify'] as const;
 export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
 
@@ -49,6 +50,7 @@ export const ExpressionSchema = Type.Object(
 );
 export type ExpressionSpec = Static<typeof ExpressionSchema>;
 
+/** A class of resources and what a device must prove to reach it. */
 export const SegmentSchema = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -65,6 +67,7 @@ export const SegmentSchema = Type.Object(
 );
 export type SegmentSpec = Static<typeof SegmentSchema>;
 
+/** Where requests for a resource arrive: exact hosts, one path prefix. */
 export const ResourceMatchSchema = Type.Object(
   {
     hosts: Type.Array(Type.String({ pattern: HOST_PATTERN }), { minItems: 1, maxItems: 32 }),
@@ -74,6 +77,7 @@ export const ResourceMatchSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A protected resource; its segment decides the requirements. */
 export const ResourceSchema = Type.Object(
   {
     name: Type.String({ pattern: NAME_PATTERN }),
@@ -85,6 +89,7 @@ export const ResourceSchema = Type.Object(
 );
 export type ResourceSpec = Static<typeof ResourceSchema>;
 
+/** RBAC: the segments a user group may use. */
 export const GroupSchema = Type.Object(
   { segments: Type.Array(Type.String({ pattern: NAME_PATTERN }), { maxItems: 64 }) },
   { additionalProperties: false },

@@ -16,15 +16,23 @@ const CHECKER = TypeCompiler.Compile(PolicyDocumentSchema);
 const MAX_ERRORS = 50;
 const CHECK_ID_SET: ReadonlySet<string> = new Set(CHECK_IDS);
 
+/** Records (segments, groups, enforcement) reject bad names as "additional properties": say which. */
+function unexpectedKey(path: string): string {
+  const parts = path.split('/');
+  const key = (parts.pop() ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+  const parent = parts.join('/');
+  if (parent === '/segments') return `"${key}" is not a valid segment name (lowercase letters, digits, ".", "_", "-"; at most 63).`;
+  if (parent === '/groups') return `"${key}" is not a valid group name.`;
+  if (/^\/segments\/[^/]+\/enforcement$/.test(parent)) return `"${key}" is not a check id or expression name.`;
+  return `"${key}" is not a known key here.`;
+}
+
 function schemaErrors(value: unknown): PolicyError[] {
   const errors: PolicyError[] = [];
   const seen = new Set<string>();
   for (const e of CHECKER.Errors(value)) {
-    const key = e.path.split('/').pop() ?? '';
     const message =
-      e.type === ValueErrorType.ObjectAdditionalProperties || e.message === 'Unexpected property'
-        ? `"${key}" is not a known key here (or not a valid name).`
-        : `${e.message}.`;
+      e.type === ValueErrorType.ObjectAdditionalProperties || e.message === 'Unexpected property' ? unexpectedKey(e.path) : `${e.message}.`;
     const id = `${e.path}\u0000${message}`;
     if (seen.has(id)) continue;
     seen.add(id);

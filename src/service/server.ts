@@ -1,0 +1,67 @@
+/** Starts the service: store, keys, hot-reloaded policy, HTTP(S) listener, housekeeping. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from './app.js';
+import type { ServiceConfig } from './config.js';
+import { loadServiceKeys } from './keys.js';
+import { createPolicyRuntime } from './policy-runtime.js';
+import { openSqliteStore } from './store/sqlite.js';
+
+export interface RunningService {
+  /** Base URL actually listening (with the real port when 0 was asked). */
+  url: string;
+  close(): Promise<void>;
+  /** Resolves when the service has stopped (close() or a signal). */
+  closed: Promise<void>;
+}
+
+/**
+ * Starts listening. The policy must load (an invalid policy at start is fatal);
+ * later invalid edits are rejected and the running policy stays.
+ * @throws Error when the store, policy or listener cannot start.
+ */
+export async function startService(config: ServiceConfig, opts: { handleSignals?: boolean } = {}): Promise<RunningService> {
+  const store = openSqliteStore(join(config.dataDir, 'posture.db'));
+  const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+  const ttlMs = config.resultTtlSeconds * 1000;
+  const keys = await loadServiceKeys(store, { now: () => Date.now(), publishRetiredForMs: ttlMs + 120_000 });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const policy = await createPolicyRuntime(config.policyPath, {
+    onReload: (msg) => app?.log.info(msg),
+    onError: (msg) => app?.log.error(msg),
+  });
+  app = await buildApp(
+    { config, store, keys, policy: policy.engine },
+    { logger, defaultMetrics: true, ...(config.tlsCertPath && config.tlsKeyPath ? { https: { cert: readFileSync(config.tlsCertPath), key: readFileSync(config.tlsKeyPath) } } : {}) },
+  );
+  // A policy change can change every verdict: drop cached decisions.
+  policy.onSwap(() => app?.posture.tokens.clear());
+  const housekeeping = setInterval(() => {
+    void store.purgeExpired(Date.now()).catch((e: unknown) => app?.log.error({ err: e }, 'purge failed'));
+    void keys.reload().catch((e: unknown) => app?.log.error({ err: e }, 'key reload failed'));
+  }, 30_000);
+  housekeeping.unref();
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  const port = Number(new URL(address).port);
+  const scheme = config.tlsCertPath ? 'https' : 'http';
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(housekeeping);
+      await app?.close();
+      policy.close();
+      await store.close();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  if (opts.handleSignals) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void close());
+  }
+  return { url: `${scheme}://${host}:${port}`, close, closed };
+}
