@@ -12,14 +12,23 @@ export const VolumeSchema = Type.Object(
     device: Type.Optional(Type.String({ maxLength: 512 })),
     /** Holds the operating system (root, C:, the APFS system/data volume). */
     system: Type.Boolean(),
+    /** Fully encrypted now (state `on` or `locked`); false while encryption is still in progress. */
     encrypted: Type.Boolean(),
-    /** `LUKS2`, `LUKS1`, `PLAIN`, `FileVault`, `XTS-AES 128`, `BitLocker`… */
+    /**
+     * `LUKS2`, `LUKS1`, `PLAIN`, `LUKS` / `dm-crypt` (version not read), `FileVault`, or the
+     * BitLocker cipher in manage-bde's words (`XTS-AES 128`, `AES 256`).
+     */
     method: Type.Optional(Type.String({ maxLength: 64 })),
+    /** `on` = fully encrypted; `paused` covers a paused encryption or decryption. */
     state: Type.Optional(Type.Union(ENCRYPTION_STATES.map((s) => Type.Literal(s)))),
     percentEncrypted: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     /** BitLocker protection status: keys are protected (not suspended). */
     protectionOn: Type.Optional(Type.Boolean()),
-    /** Key protectors / unlock methods: `TPM`, `RecoveryPassword`, `Password`, `PersonalRecoveryKey`. */
+    /**
+     * Key protectors / unlock methods, named as the BitLocker PowerShell module names them
+     * (`Tpm`, `TpmPin`, `RecoveryPassword`, `Password`, `ExternalKey`), or `PersonalRecoveryKey`
+     * (FileVault). A name no source maps is kept as printed.
+     */
     protectors: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16 })),
   },
   { additionalProperties: false },

@@ -16,6 +16,19 @@ export const EDR_PRODUCT_IDS = [
 export type EdrProductId = (typeof EDR_PRODUCT_IDS)[number];
 export const EdrProductIdSchema = Type.Union(EDR_PRODUCT_IDS.map((p) => Type.Literal(p)));
 
+/** The name people know each product by, for summaries and the status window. */
+export const EDR_PRODUCT_NAMES: Readonly<Record<EdrProductId, string>> = {
+  crowdstrike_falcon: 'CrowdStrike Falcon',
+  sentinelone: 'SentinelOne',
+  microsoft_defender: 'Microsoft Defender',
+  elastic_endpoint: 'Elastic Endpoint',
+  carbon_black: 'Carbon Black',
+  cortex_xdr: 'Cortex XDR',
+  bitdefender: 'Bitdefender',
+  sophos: 'Sophos',
+  wazuh: 'Wazuh',
+};
+
 export const EdrProductSchema = Type.Object(
   {
     id: EdrProductIdSchema,
@@ -47,6 +60,11 @@ export const EdrFactsSchema = Type.Object(
   {
     /** Every product found installed (running or not). Empty means none found. */
     products: Type.Array(EdrProductSchema, { maxItems: 16 }),
+    /**
+     * Security products the OS itself lists (Windows Security Center) that are not in
+     * EDR_PRODUCT_IDS, by display name: reported so nobody wonders why they do not count.
+     */
+    otherProducts: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 16 })),
   },
   { additionalProperties: false },
 );

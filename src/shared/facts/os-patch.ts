@@ -19,6 +19,8 @@ export const OsInfoSchema = Type.Object(
     build: Type.Optional(Type.String({ maxLength: 64 })),
     prettyName: Type.Optional(Type.String({ maxLength: 256 })),
     kernel: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Windows `EditionID` (`Professional`, `Enterprise`, `EnterpriseS` = LTSC): support dates differ per edition. */
+    edition: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -32,6 +34,8 @@ export const PendingUpdateSchema = Type.Object(
     /** An update of the operating system itself (macOS major/minor, kernel). */
     os: Type.Optional(Type.Boolean()),
     restart: Type.Optional(Type.Boolean()),
+    /** A pre-release (beta) the device is enrolled to receive; never counted as a security update. */
+    beta: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -54,10 +58,20 @@ export const OsPatchFactsSchema = Type.Object(
     os: OsInfoSchema,
     /** `apt`, `dnf`, `yum`, `zypper`, `pacman`, `apk`, `softwareupdate`, `windows-update`. */
     packageManager: Type.Optional(Type.String({ maxLength: 32 })),
-    /** ISO 8601: when updates were last installed. */
+    /**
+     * ISO 8601: when updates were last installed. Linux package logs record device-local
+     * time without an offset, so such values carry no offset either (never a guessed one).
+     */
     lastUpdateInstalledAt: Type.Optional(Type.String({ maxLength: 40 })),
+    /**
+     * ISO 8601: the oldest entry of the update history that was read. Set when that history
+     * shows no update at all, so "no update since at least this date" is still a reading.
+     */
+    updateHistoryStartsAt: Type.Optional(Type.String({ maxLength: 40 })),
     pendingUpdates: Type.Optional(Type.Integer({ minimum: 0 })),
     pendingSecurityUpdates: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** When the pending list was last refreshed from the vendor (Windows Update's last successful search). */
+    pendingCheckedAt: Type.Optional(Type.String({ maxLength: 40 })),
     /** First 50 pending updates. */
     pending: Type.Optional(Type.Array(PendingUpdateSchema, { maxItems: 50 })),
     /** An OS (not just package) update is waiting. */

@@ -1,0 +1,97 @@
+/** Parsers for `reg query` output, and the Windows version it holds. */
+import { lines, looksLikeBinary, type Unrecognised } from './parse-util.js';
+
+export interface RegValue {
+  type: string;
+  data: string;
+}
+
+export type ParsedRegQuery = { ok: true; key: string; values: Record<string, RegValue>; subkeys: number } | Unrecognised;
+
+/**
+ * Parses `reg query <key>` (values four-space separated; subkeys as full paths):
+ * ```
+ * HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion
+ *     CurrentBuild    REG_SZ    26200
+ *     UBR    REG_DWORD    0x1af5
+ *
+ * HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Accessibility
+ * ```
+ * Returns `{ ok: false }` when the first non-empty line is not an `HKEY_…` key. Never throws.
+ */
+export function parseRegQuery(text: string): ParsedRegQuery {
+  if (looksLikeBinary(text)) return { ok: false, error: 'output is not text' };
+  const all = lines(text);
+  const first = all.findIndex((l) => l.trim() !== '');
+  const key = all[first]?.trim() ?? '';
+  if (!/^HKEY_[A-Z_]+(\\|$)/.test(key)) return { ok: false, error: 'no HKEY_ line: not reg query output' };
+  const values: Record<string, RegValue> = Object.create(null) as Record<string, RegValue>;
+  let subkeys = 0;
+  for (const raw of all.slice(first + 1)) {
+    const m = /^ {4}(.+?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/.exec(raw);
+    if (m) {
+      values[m[1] ?? ''] = { type: m[2] ?? '', data: (m[3] ?? '').trimEnd() };
+      continue;
+    }
+    if (/^HKEY_/.test(raw.trim())) subkeys++;
+  }
+  return { ok: true, key, values: { ...values }, subkeys };
+}
+
+export type ParsedWindowsVersion =
+  | {
+      ok: true;
+      /** ProductName as stored (Windows 11 still says "Windows 10 …"). */
+      productName?: string;
+      /** ProductName corrected for Windows 11 (build ≥ 22000 on a client). */
+      name?: string;
+      /** `10.0.<CurrentBuild>`. */
+      version: string;
+      /** `<CurrentBuild>.<UBR>`. */
+      build: string;
+      displayVersion?: string;
+      editionId?: string;
+      installationType?: string;
+    }
+  | Unrecognised;
+
+/**
+ * Reads the Windows version from `reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"`:
+ * CurrentBuild (`26200`), UBR (`0x1af5` = 6901), DisplayVersion (`25H2`, else ReleaseId),
+ * EditionID, InstallationType and ProductName. Windows 11 keeps `ProductName = Windows 10 Pro`,
+ * so a client build ≥ 22000 is named Windows 11. Returns `{ ok: false }` without a numeric
+ * CurrentBuild (or CurrentBuildNumber). Never throws.
+ */
+export function parseWindowsCurrentVersion(text: string): ParsedWindowsVersion {
+  const reg = parseRegQuery(text);
+  if (!reg.ok) return reg;
+  const v = (name: string): string | undefined => {
+    const d = reg.values[name]?.data.trim();
+    return d ? d : undefined;
+  };
+  const currentBuild = [v('CurrentBuild'), v('CurrentBuildNumber')].find((b) => b !== undefined && /^\d{4,5}$/.test(b));
+  if (!currentBuild) return { ok: false, error: 'no numeric CurrentBuild value' };
+  const ubrRaw = v('UBR');
+  const ubr = ubrRaw && /^0x[0-9a-f]+$/i.test(ubrRaw) ? parseInt(ubrRaw, 16) : ubrRaw && /^\d+$/.test(ubrRaw) ? Number(ubrRaw) : undefined;
+  const major = v('CurrentMajorVersionNumber');
+  const minor = v('CurrentMinorVersionNumber');
+  // Windows 10+ store 0xa / 0x0; older Windows only CurrentVersion (`6.1`, `6.3`).
+  const majorMinor = major && minor ? `${parseInt(major, 16)}.${parseInt(minor, 16)}` : (v('CurrentVersion') ?? '10.0');
+  const productName = v('ProductName');
+  const installationType = v('InstallationType');
+  const isServer = /server/i.test(installationType ?? '') || /server/i.test(productName ?? '');
+  let name = productName;
+  if (name && !isServer && Number(currentBuild) >= 22000) name = name.replace(/^(Microsoft )?Windows 10\b/, '$1Windows 11');
+  const displayVersion = v('DisplayVersion') ?? v('ReleaseId');
+  const editionId = v('EditionID');
+  return {
+    ok: true,
+    ...(productName ? { productName } : {}),
+    ...(name ? { name } : {}),
+    version: `${majorMinor}.${currentBuild}`,
+    build: ubr !== undefined && Number.isFinite(ubr) ? `${currentBuild}.${ubr}` : currentBuild,
+    ...(displayVersion ? { displayVersion } : {}),
+    ...(editionId ? { editionId } : {}),
+    ...(installationType ? { installationType } : {}),
+  };
+}

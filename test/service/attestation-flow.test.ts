@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compliantReport, startHarness, withFacts, type Harness } from '../helpers/service-harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('attestation flow (real SQLite, example policy)', () => {
+  it('affirms a compliant device and allows every resource its groups grant', async () => {
+    const dev = await h.enroll();
+    const res = await h.attest(dev);
+    expect(res.statusCode).toBe(201);
+    const body = res.json() as { ear_status: string; resources: Record<string, { decision: string }>; posture_token: string };
+    expect(body.ear_status).toBe('affirming');
+    expect(Object.values(body.resources).every((r) => r.decision === 'allow')).toBe(true);
+    const authz = await h.app.inject({ method: 'GET', url: '/authz/v1/training-cluster/jobs', headers: { authorization: `Bearer ${body.posture_token}`, 'x-posture-api-key': h.gatewayKey } });
+    expect(authz.statusCode).toBe(200);
+    expect(authz.headers['x-posture-device']).toBe(dev.deviceId);
+    expect(authz.headers['x-posture-user']).toBe('alice');
+    expect(authz.body).toBe('');
+  });
+
+  it('denies with 403 and reason codes after a regression, on the very next request', async () => {
+    const dev = await h.enroll();
+    const token = ((await h.attest(dev)).json() as { posture_token: string }).posture_token;
+    const regressed = withFacts(compliantReport(h.clock.now), 'disk_encryption', { volumes: [{ mount: '/', system: true, encrypted: false, state: 'off' }], systemVolumeEncrypted: false });
+    expect((await h.attest(dev, { report: regressed })).statusCode).toBe(201);
+    const authz = await h.app.inject({ method: 'GET', url: '/authz/v1/training-cluster/', headers: { authorization: `Bearer ${token}`, 'x-posture-api-key': h.gatewayKey } });
+    expect(authz.statusCode).toBe(403);
+    expect(authz.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((authz.json() as { reasons: string[] }).reasons).toContain('disk_encryption.system_volume_unencrypted');
+  });
+
+  it('denies a revoked device at once, even with an unexpired token', async () => {
+    const dev = await h.enroll();
+    const token = ((await h.attest(dev)).json() as { posture_token: string }).posture_token;
+    const del = await h.app.inject({ method: 'DELETE', url: `/v1/devices/${dev.deviceId}`, headers: { 'x-posture-api-key': h.adminKey } });
+    expect(del.statusCode).toBe(204);
+    const authz = await h.app.inject({ method: 'GET', url: '/authz/v1/jupyter-hub/', headers: { authorization: `Bearer ${token}`, 'x-posture-api-key': h.gatewayKey } });
+    expect(authz.statusCode).toBe(403);
+    expect((authz.json() as { type: string }).type).toMatch(/device-revoked$/);
+  });
+
+  it('denies stale posture once the evidence is older than the segment allows', async () => {
+    const dev = await h.enroll();
+    const token = ((await h.attest(dev)).json() as { posture_token: string }).posture_token;
+    h.clock.now = new Date(h.clock.now.getTime() + 16 * 60_000);
+    const authz = await h.app.inject({ method: 'GET', url: '/authz/v1/training-cluster/', headers: { authorization: `Bearer ${token}`, 'x-posture-api-key': h.gatewayKey } });
+    expect([401, 403]).toContain(authz.statusCode);
+  });
+
+  it('lets a gateway poll the device state, limited to the resources its key covers', async () => {
+    const dev = await h.enroll();
+    await h.attest(dev);
+    const res = await h.app.inject({ method: 'GET', url: `/v1/devices/${dev.deviceId}`, headers: { 'x-posture-api-key': h.gatewayKey } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ device_id: dev.deviceId, fresh: true, ear_status: 'affirming' });
+    expect((await h.app.inject({ method: 'GET', url: `/v1/devices/${dev.deviceId}` })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/devices', headers: { 'x-posture-api-key': h.gatewayKey } })).statusCode).toBe(403);
+  });
+
+  it('publishes the service key in the JWKS and answers health and readiness', async () => {
+    const jwks = (await h.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: { kty: string; crv: string; d?: string }[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256' });
+    expect(jwks.keys[0]?.d).toBeUndefined();
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready', store: 'sqlite' });
+    expect((await h.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('posture_attestations_total');
+  });
+});
