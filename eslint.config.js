@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/agent/**/*.ts', 'src/service/**/*.ts'],
+    files: ['src/agent/**/*.ts', 'src/service/**/*.ts', 'src/common/**/*.ts', 'src/demo/**/*.ts'],
     ignores: ['src/agent/exec/run-command.ts'],
     rules: {
       'no-restricted-imports': ['error', {

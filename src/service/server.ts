@@ -25,20 +25,22 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
   const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
   const ttlMs = config.resultTtlSeconds * 1000;
   const keys = await loadServiceKeys(store, { now: () => Date.now(), publishRetiredForMs: ttlMs + 120_000 });
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  // The policy logs through the app's logger, which exists only after the policy loaded.
+  const ref: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
   const policy = await createPolicyRuntime(config.policyPath, {
-    onReload: (msg) => app?.log.info(msg),
-    onError: (msg) => app?.log.error(msg),
+    onReload: (msg) => ref.app?.log.info(msg),
+    onError: (msg) => ref.app?.log.error(msg),
   });
-  app = await buildApp(
+  const app = await buildApp(
     { config, store, keys, policy: policy.engine },
     { logger, defaultMetrics: true, ...(config.tlsCertPath && config.tlsKeyPath ? { https: { cert: readFileSync(config.tlsCertPath), key: readFileSync(config.tlsKeyPath) } } : {}) },
   );
   // A policy change can change every verdict: drop cached decisions.
-  policy.onSwap(() => app?.posture.tokens.clear());
+  ref.app = app;
+  policy.onSwap(() => app.posture.tokens.clear());
   const housekeeping = setInterval(() => {
-    void store.purgeExpired(Date.now()).catch((e: unknown) => app?.log.error({ err: e }, 'purge failed'));
-    void keys.reload().catch((e: unknown) => app?.log.error({ err: e }, 'key reload failed'));
+    void store.purgeExpired(Date.now()).catch((e: unknown) => app.log.error({ err: e }, 'purge failed'));
+    void keys.reload().catch((e: unknown) => app.log.error({ err: e }, 'key reload failed'));
   }, 30_000);
   housekeeping.unref();
 
@@ -53,7 +55,7 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(housekeeping);
-      await app?.close();
+      await app.close();
       policy.close();
       await store.close();
       resolveClosed();
