@@ -4,6 +4,8 @@
 set -euo pipefail
 packages=(
   python3-jwcrypto   # independent JOSE implementation that verifies our evidence tokens
+  nginx              # real gateway (auth_request) in the end-to-end tests
+  caddy              # real gateway (forward_auth) in the end-to-end tests
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -17,3 +19,5 @@ echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian starts nginx on port 80 after installing it; the tests start their own on loopback.
+if command -v nginx >/dev/null && [ -f /run/nginx.pid ]; then nginx -s stop 2>/dev/null || true; fi
