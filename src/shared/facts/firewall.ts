@@ -10,6 +10,8 @@ export const FirewallProfileSchema = Type.Object(
     defaultInboundBlocked: Type.Optional(Type.Boolean()),
     stealthMode: Type.Optional(Type.Boolean()),
     blockAllIncoming: Type.Optional(Type.Boolean()),
+    /** Windows: the profile of a network the machine is connected to right now. */
+    active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -21,6 +23,8 @@ export const FirewallFactsSchema = Type.Object(
     profiles: Type.Array(FirewallProfileSchema, { maxItems: 16 }),
     /** At least one firewall actively filters inbound traffic; absent when not determined. */
     enabled: Type.Optional(Type.Boolean()),
+    /** macOS: apps the Application Firewall lets accept incoming connections. */
+    appsAllowedIncoming: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

@@ -14,6 +14,14 @@ export const MdmFactsSchema = Type.Object(
     domainName: Type.Optional(Type.String({ maxLength: 256 })),
     workplaceJoined: Type.Optional(Type.Boolean()),
     tenantName: Type.Optional(Type.String({ maxLength: 256 })),
+    /** macOS: enrolled through Automated Device Enrollment (DEP/ABM). */
+    enrolledViaDep: Type.Optional(Type.Boolean()),
+    /** macOS: the MDM enrollment is user approved (needed for most security payloads). */
+    userApproved: Type.Optional(Type.Boolean()),
+    /** Management agents found installed whose enrollment could not be confirmed. */
+    installedAgents: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16 })),
+    /** Configuration management found (Puppet, Chef, Salt): not MDM, reported for context. */
+    configManagement: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16 })),
   },
   { additionalProperties: false },
 );

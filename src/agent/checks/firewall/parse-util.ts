@@ -1,0 +1,52 @@
+/**
+ * Small pure helpers the firewall, screen-lock, mdm and mfa parsers share (no I/O).
+ * They live here, not in a shared folder, because only these four checks use them.
+ */
+import { looksBinary } from '../../exec/decode.js';
+
+/** What a parser returns when it does not recognise the text: never a guessed reading. */
+export interface Unrecognised {
+  ok: false;
+  error: string;
+}
+
+/** An `Unrecognised` result with a short reason. */
+export function unrecognised(error: string): Unrecognised {
+  return { ok: false, error: error.slice(0, 300) };
+}
+
+/** `text` split into lines (any line ending), without a trailing empty line. */
+export function lines(text: string): string[] {
+  const out = text.split(/\r\n|\r|\n/);
+  if (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+/**
+ * Why `text` cannot be parsed at all (binary bytes or nothing but whitespace), or
+ * undefined when a parser should look at it.
+ */
+export function unusableText(text: string): Unrecognised | undefined {
+  if (looksBinary(text)) return unrecognised('output is not text');
+  if (text.trim() === '') return unrecognised('empty output');
+  return undefined;
+}
+
+/** A short, printable excerpt of a line for error messages. */
+export function excerpt(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f]/g, '?').trim().slice(0, 120);
+}
+
+/** `YES`/`NO` (any case) as a boolean; anything else (`ERROR`, empty) is undefined. */
+export function yesNo(value: string | undefined): boolean | undefined {
+  const v = value?.trim().toUpperCase();
+  if (v === 'YES') return true;
+  if (v === 'NO') return false;
+  return undefined;
+}
+
+/** `table[key]` only for the table's own keys: `constructor` or `__proto__` in hostile text find nothing. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -1,0 +1,54 @@
+/**
+ * Windows screen-lock collector: three `reg query` probes (locale-independent values;
+ * reg's own messages are localised, so an absent key is recognised by exit code 1 with
+ * empty stdout, not by its text).
+ */
+import type { Gap } from '../../../shared/check-ids.js';
+import type { ScreenLockFacts } from '../../../shared/facts/screen-lock.js';
+import { probeGap, stdoutText } from '../../probes/text.js';
+import type { ProbeOutput } from '../../probes/types.js';
+import type { CollectContext, Observation } from '../types.js';
+import { parseRegQuery, regNumber, type RegKey } from '../mdm/parse-reg-query.js';
+import { judgeWindowsScreenLock } from './windows-settings.js';
+
+/** Keys of a reg query; `[]` when the key does not exist; a gap when unreadable. */
+function regKeys(out: ProbeOutput, fact: string, absentOk: boolean): { keys?: RegKey[]; gap?: Gap } {
+  if (absentOk && !out.error && out.exitCode === 1 && stdoutText(out).trim() === '') {
+    const g = probeGap(out, fact);
+    // Exit 1 is also "access denied"; probeGap recognises that text as a permission gap.
+    if (g?.reason === 'permission') return { gap: g };
+    return { keys: [] };
+  }
+  const gap = probeGap(out, fact);
+  if (gap) return { gap };
+  const parsed = parseRegQuery(stdoutText(out));
+  return parsed.ok ? { keys: parsed.keys } : { gap: { fact, reason: 'parse-error', probe: out.key, detail: parsed.error } };
+}
+
+/** Collects screen-lock facts on Windows. */
+export async function collectWin32ScreenLock(ctx: CollectContext): Promise<Observation<ScreenLockFacts>> {
+  const [user, policy, machine] = await Promise.all([
+    ctx.probes.exec('win32.reg-desktop', 'reg', ['query', 'HKCU\\Control Panel\\Desktop']),
+    ctx.probes.exec('win32.reg-desktop-policy', 'reg', ['query', 'HKCU\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop']),
+    ctx.probes.exec('win32.reg-inactivity-timeout', 'reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System', '/v', 'InactivityTimeoutSecs']),
+  ]);
+  const u = regKeys(user, 'enabled', false);
+  const p = regKeys(policy, 'enabled', true);
+  const m = regKeys(machine, 'enabled', true);
+  const gaps = [u.gap, p.gap, m.gap].filter((g): g is Gap => !!g);
+  const facts: ScreenLockFacts = { desktop: true, environment: 'windows' };
+  const inactivity = m.keys ? regNumber(m.keys[0]?.values.InactivityTimeoutSecs) : undefined;
+
+  if (u.keys && p.keys && m.keys) {
+    const judged = judgeWindowsScreenLock(u.keys, p.keys, inactivity);
+    facts.enabled = judged.enabled;
+    if (judged.idleTimeoutSeconds !== undefined) facts.idleTimeoutSeconds = judged.idleTimeoutSeconds;
+    else if (judged.enabled) gaps.push({ fact: 'idleTimeoutSeconds', reason: 'parse-error', probe: user.key, detail: 'the screen saver locks but ScreenSaveTimeOut is missing or not a number' });
+  } else if (inactivity !== undefined && inactivity > 0) {
+    // The machine inactivity limit alone proves a lock; the screen saver could only make it sooner.
+    facts.enabled = true;
+    facts.idleTimeoutSeconds = inactivity;
+    return { facts, gaps: [] };
+  }
+  return { facts, gaps };
+}
