@@ -1,16 +1,6 @@
 /** Small text helpers the disk-encryption parsers share. Pure: no I/O. */
+export { unrecognised, type Unrecognised } from '../parse-result.js';
 import { looksBinary } from '../../exec/decode.js';
-
-/** What every parser returns when it does not recognise its input. */
-export interface Unrecognised {
-  ok: false;
-  error: string;
-}
-
-/** `{ ok: false }` with a reason, for input a parser must not guess at. */
-export function unrecognised(error: string): Unrecognised {
-  return { ok: false, error: error.slice(0, 300) };
-}
 
 /** Lines of `text` (LF or CRLF), without line ends. */
 export function lines(text: string): string[] {

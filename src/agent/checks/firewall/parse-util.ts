@@ -2,18 +2,9 @@
  * Small pure helpers the firewall, screen-lock, mdm and mfa parsers share (no I/O).
  * They live here, not in a shared folder, because only these four checks use them.
  */
+import { unrecognised, type Unrecognised } from '../parse-result.js';
+export { unrecognised, type Unrecognised } from '../parse-result.js';
 import { looksBinary } from '../../exec/decode.js';
-
-/** What a parser returns when it does not recognise the text: never a guessed reading. */
-export interface Unrecognised {
-  ok: false;
-  error: string;
-}
-
-/** An `Unrecognised` result with a short reason. */
-export function unrecognised(error: string): Unrecognised {
-  return { ok: false, error: error.slice(0, 300) };
-}
 
 /** `text` split into lines (any line ending), without a trailing empty line. */
 export function lines(text: string): string[] {

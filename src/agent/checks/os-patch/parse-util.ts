@@ -1,10 +1,5 @@
 /** Small pure helpers the os-patch parsers share (no I/O). */
-
-/** What a parser returns when it does not recognise the text: never a guessed reading. */
-export interface Unrecognised {
-  ok: false;
-  error: string;
-}
+export type { Unrecognised } from '../parse-result.js';
 
 /** `text` split into lines (any line ending), without a trailing empty line. */
 export function lines(text: string): string[] {
