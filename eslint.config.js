@@ -5,6 +5,17 @@ import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'url', 'util', 'stream', 'events', 'process', 'buffer'];
 
+const BASE_SYNTAX = [
+  { selector: "Property[key.name='shell'][value.value=true]", message: 'Never run a shell: use the exec allow-list with an argument array.' },
+  { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+];
+
+// Raw IPC only inside the two wrappers (src/main/ipc.ts, src/preload/index.cts).
+const RAW_IPC_SYNTAX = [
+  { selector: "MemberExpression[object.name=/^ipc(Main|Renderer)$/]", message: 'Use the typed IPC wrapper in src/main/ipc.ts.' },
+  { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: 'Push events with sendIpcEvent from src/main/ipc.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'renderer/dist/**'] },
   js.configs.recommended,
@@ -14,11 +25,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        { selector: "Property[key.name='shell'][value.value=true]", message: 'Never run a shell: use the exec allow-list with an argument array.' },
-        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
-      ],
+      'no-restricted-syntax': ['error', ...BASE_SYNTAX],
       'no-restricted-imports': ['error', { paths: [
         { name: 'child_process', message: 'Child processes only through src/agent/exec/run-command.ts.' },
         { name: 'node:child_process', message: 'Child processes only through src/agent/exec/run-command.ts.' },
@@ -55,6 +62,33 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: [...NODE_BUILTINS, 'electron', 'electron/*'], message: 'The renderer talks to the main process only through the preload bridge.' },
       ] }],
+    },
+  },
+  {
+    // The Electron main process: raw ipcMain only in its wrapper; the renderer's code never.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/ipc.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...BASE_SYNTAX, ...RAW_IPC_SYNTAX],
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'child_process', message: 'Child processes only through src/agent/exec/run-command.ts.' },
+          { name: 'node:child_process', message: 'Child processes only through src/agent/exec/run-command.ts.' },
+          { name: 'electron', importNames: ['ipcRenderer', 'contextBridge'], message: 'Renderer-side Electron APIs belong in src/preload.' },
+        ],
+        patterns: [{ group: ['../../renderer/*', '../preload/*'], message: 'The main process does not import renderer or preload code.' }],
+      }],
+    },
+  },
+  {
+    // The sandboxed preload: CommonJS that may require only electron; the contract is imported as types.
+    files: ['src/preload/**/*.{ts,cts}'],
+    rules: {
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^electron$'] }],
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['*', '!electron'], allowTypeImports: true, message: 'A sandboxed preload can require only electron: import the IPC contract with `import type`.' }],
+      }],
     },
   },
   {

@@ -6,6 +6,7 @@ packages=(
   python3-jwcrypto   # independent JOSE implementation that verifies our evidence tokens
   nginx              # real gateway (auth_request) in the end-to-end tests
   caddy              # real gateway (forward_auth) in the end-to-end tests
+  chromium           # real headless browser for the tray status-window tests (test/renderer)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
  */
 import { isPostureError, PostureError } from '../shared/errors.js';
 import { cmdCheck, cmdDiagnose, cmdEvidence, cmdKey } from './cli/commands-local.js';
+import { cmdLogin, cmdLogout } from './cli/commands-oidc.js';
 import { cmdAttest, cmdEnroll, cmdRun, cmdStatus, cmdToken } from './cli/commands-service.js';
 import type { CliIo } from './cli/context.js';
 import { AGENT_NAME, AGENT_VERSION } from './version.js';
@@ -25,6 +26,9 @@ With a posture service:
   token                              Print a current posture token (attests when needed):
                                        curl -H "Authorization: Bearer $(posture-agent token)" …
   status [--json]                    Show enrolment, the last attestation and its verdicts
+  login [--timeout 300]              Sign in at the identity provider (prints the URL to open),
+                                       then attest with proof of your MFA
+  logout                             Forget the sign-in (revokes its refresh token)
 
   help | --version
 
@@ -41,6 +45,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   run: cmdRun,
   token: cmdToken,
   status: cmdStatus,
+  login: cmdLogin,
+  logout: cmdLogout,
 };
 
 const defaultIo: CliIo = {

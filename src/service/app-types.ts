@@ -3,6 +3,7 @@ import type { CryptoKey } from 'jose';
 import type { ServiceConfig } from './config.js';
 import type { DeviceCache } from './device-cache.js';
 import type { ServiceKeys } from './keys.js';
+import type { MfaBinding } from './mfa/bind-mfa.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { PolicyEngine } from './policy-engine.js';
 import type { Store } from './store/types.js';
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   /** The active policy (hot-reloaded: read it per request). */
   policy: () => PolicyEngine;
   now?: () => Date;
+  /** MFA re-verification; built from `config.oidc` when absent. */
+  mfa?: MfaBinding;
 }
 
 export interface PostureContext extends Required<ServiceDeps> {

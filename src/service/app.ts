@@ -2,11 +2,14 @@
  * Builds the posture service: named plugins loaded external → app → routes. The caller
  * owns the store, keys and policy (so tests and the CLI can wire real ones).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { PostureContext, ServiceDeps } from './app-types.js';
 import { DeviceCache } from './device-cache.js';
 import { createMetrics } from './metrics.js';
+import { createMfaBinding } from './mfa/bind-mfa.js';
+import { signInRoutes } from './mfa/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { problem } from './problems.js';
 import { attestationsRoutes } from './routes/attestations.js';
 import { authzRoutes } from './routes/authz.js';
 import { challengesRoutes } from './routes/challenges.js';
@@ -30,6 +33,10 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     // Deeply nested or poisoned JSON is rejected by the parser itself.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Fastify's default strips unknown properties; the schemas say additionalProperties: false, so refuse them.
+    ajv: { customOptions: { removeAdditional: false } },
+    // Router errors (bad %-escape, over-long param) bypass the error handler: answer them as problems too.
+    frameworkErrors: (err: Error, _req: unknown, reply: FastifyReply) => reply.code(400).type('application/problem+json').send(problem('bad-request', err.message.slice(0, 200))),
     trustProxy: '127.0.0.1',
     return503OnClosing: true,
     ...(opts.https ? { https: opts.https } : {}),
@@ -37,6 +44,7 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
   const context: PostureContext = {
     ...deps,
     now: deps.now ?? (() => new Date()),
+    mfa: deps.mfa ?? createMfaBinding(deps.config.oidc, deps.store, { insecureTrustAgentMfa: deps.config.insecureTrustAgentMfa }),
     devices: new DeviceCache(deps.store),
     tokens: new TokenCache(),
     deviceKeys: new Map(),
@@ -47,6 +55,7 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
   await app.register(opsRoutes);
   await app.register(enrollmentsRoutes);
   await app.register(challengesRoutes);
+  await app.register(signInRoutes);
   await app.register(attestationsRoutes);
   await app.register(devicesRoutes);
   await app.register(authzRoutes);

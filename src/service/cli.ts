@@ -20,7 +20,10 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
 
   start [--host H] [--port P] [--data-dir D] [--policy FILE] [--public-url URL]
         [--tls-cert FILE --tls-key FILE] [--log-level info]
-                                   Run the service (SQLite in the data directory)
+        [--oidc-issuer URL --oidc-client-id ID [--oidc-user-claim preferred_username|email|upn|sub]
+         [--oidc-acr-values V] [--oidc-max-age S]] [--insecure-trust-agent-mfa]
+                                   Run the service (SQLite in the data directory); with an
+                                   OIDC issuer it verifies the users' MFA (docs/identity-providers.md)
   enroll-token --user U [--groups a,b] [--ttl 24h] [--data-dir D]
                                    Print a single-use enrolment code (last word of the output)
   api-key create --scope admin|gateway [--resources a,b|*] [--label L] [--data-dir D]
@@ -31,7 +34,8 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
   policy check FILE                Validate a policy and explain what each segment requires
   keys rotate [--data-dir D]       Start signing with a new key (old keys stay published until their tokens expire)
 
-Environment: POSTURE_SERVICE_HOST, _PORT, _DATA_DIR, _POLICY, _PUBLIC_URL, _TLS_CERT, _TLS_KEY, _LOG_LEVEL.`;
+Environment: POSTURE_SERVICE_HOST, _PORT, _DATA_DIR, _POLICY, _PUBLIC_URL, _TLS_CERT, _TLS_KEY, _LOG_LEVEL,
+  _OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_USER_CLAIM, _OIDC_ACR_VALUES, _OIDC_MAX_AGE.`;
 
 export interface ServiceCliIo {
   stdout: (s: string) => void;
@@ -76,9 +80,11 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
     case 'start': {
       const { values } = parse(rest, {
         host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, policy: { type: 'string' },
-        'public-url': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'log-level': { type: 'string' },
+        'public-url': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'log-level': { type: 'string' }, 'insecure-trust-agent-mfa': { type: 'boolean' },
+        'oidc-issuer': { type: 'string' }, 'oidc-client-id': { type: 'string' }, 'oidc-user-claim': { type: 'string' },
+        'oidc-acr-values': { type: 'string' }, 'oidc-max-age': { type: 'string' },
       });
-      const config = resolveConfig(values, io.env);
+      const config = resolveConfig({ ...values, 'insecure-trust-agent-mfa': values['insecure-trust-agent-mfa'] ? 'true' : undefined }, io.env);
       const running = await startService(config, { handleSignals: true });
       io.stderr(`posture-service: listening on ${running.url} (data ${config.dataDir}, policy ${config.policyPath})\n`);
       await running.closed;

@@ -11,6 +11,25 @@ import { PostureError } from '../shared/errors.js';
 
 export const DEFAULT_PORT = 8443;
 
+export const OIDC_USER_CLAIMS = ['preferred_username', 'email', 'upn', 'sub'] as const;
+
+export const OidcConfigSchema = Type.Object(
+  {
+    /** Issuer URL: https, or http only on a loopback address (tests, local IdPs). */
+    issuer: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 512 }),
+    /** The agent's public (native) client id: the ID token audience. */
+    clientId: Type.String({ minLength: 1, maxLength: 256 }),
+    /** The ID token claim that must equal the device's enrolled user. */
+    userClaim: Type.Union(OIDC_USER_CLAIMS.map((c) => Type.Literal(c))),
+    /** `acr_values` the agent requests (space-separated). */
+    acrValues: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    /** `max_age` (seconds) the agent requests. */
+    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86400 })),
+  },
+  { additionalProperties: false },
+);
+export type OidcConfig = Static<typeof OidcConfigSchema>;
+
 export const ServiceConfigSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, maxLength: 255 }),
@@ -30,6 +49,13 @@ export const ServiceConfigSchema = Type.Object(
     tlsCertPath: Type.Optional(Type.String()),
     tlsKeyPath: Type.Optional(Type.String()),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    /** The OIDC identity provider that proves MFA (issue 4); see docs/identity-providers.md. */
+    oidc: Type.Optional(OidcConfigSchema),
+    /**
+     * Without an IdP, accept the MFA facts agents report about themselves. INSECURE: for
+     * tests and trials only; by default such facts are dropped and MFA cannot be proven.
+     */
+    insecureTrustAgentMfa: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -76,11 +102,46 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
     logLevel: pick('log-level', 'LOG_LEVEL') ?? 'info',
     ...(tlsCertPath ? { tlsCertPath: resolve(tlsCertPath) } : {}),
     ...(tlsKeyPath ? { tlsKeyPath: resolve(tlsKeyPath) } : {}),
+    ...oidcConfig(pick),
+    insecureTrustAgentMfa: (pick('insecure-trust-agent-mfa', 'INSECURE_TRUST_AGENT_MFA') ?? 'false') === 'true',
   };
   if (!Value.Check(ServiceConfigSchema, cfg)) {
     const first = [...Value.Errors(ServiceConfigSchema, cfg)][0];
     throw new PostureError('USAGE', `invalid setting ${first?.path.slice(1) ?? '?'}: ${first?.message ?? 'invalid'} (got ${JSON.stringify(first?.value)})`);
   }
   if (!!cfg.tlsCertPath !== !!cfg.tlsKeyPath) throw new PostureError('USAGE', 'TLS needs both --tls-cert and --tls-key');
+  if (cfg.oidc) assertIssuerUrl(cfg.oidc.issuer);
+  if (cfg.oidc && cfg.insecureTrustAgentMfa) throw new PostureError('USAGE', '--insecure-trust-agent-mfa makes no sense with an identity provider configured');
   return cfg;
+}
+
+/** `--oidc-*` / `POSTURE_SERVICE_OIDC_*`; nothing when no issuer is given. @throws PostureError USAGE */
+function oidcConfig(pick: (flag: string, envName: string) => string | undefined): { oidc?: Record<string, unknown> } {
+  const issuer = pick('oidc-issuer', 'OIDC_ISSUER');
+  const clientId = pick('oidc-client-id', 'OIDC_CLIENT_ID');
+  if (!issuer && !clientId) return {};
+  if (!issuer || !clientId) throw new PostureError('USAGE', 'OIDC needs both --oidc-issuer and --oidc-client-id');
+  const acrValues = pick('oidc-acr-values', 'OIDC_ACR_VALUES');
+  const maxAge = pick('oidc-max-age', 'OIDC_MAX_AGE');
+  return {
+    oidc: {
+      issuer,
+      clientId,
+      userClaim: pick('oidc-user-claim', 'OIDC_USER_CLAIM') ?? 'preferred_username',
+      ...(acrValues ? { acrValues } : {}),
+      ...(maxAge !== undefined ? { maxAgeSeconds: /^\d{1,9}$/.test(maxAge) ? Number(maxAge) : Number.NaN } : {}),
+    },
+  };
+}
+
+function assertIssuerUrl(raw: string): void {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new PostureError('USAGE', `--oidc-issuer is not a URL: ${raw}`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new PostureError('USAGE', '--oidc-issuer must be https (plain http only on a loopback address)');
+  if (u.search || u.hash || u.username || u.password) throw new PostureError('USAGE', '--oidc-issuer must not carry a query, fragment or credentials');
 }

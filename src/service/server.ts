@@ -44,6 +44,8 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
   }, 30_000);
   housekeeping.unref();
 
+  if (config.insecureTrustAgentMfa) app.log.warn('INSECURE: --insecure-trust-agent-mfa accepts the MFA facts agents report about themselves; use only for tests and trials');
+  else if (!config.oidc) app.log.warn('no OIDC issuer configured (--oidc-issuer): MFA cannot be proven, so segments that require MFA deny every device; see docs/identity-providers.md');
   const address = await app.listen({ host: config.host, port: config.port });
   const port = Number(new URL(address).port);
   const scheme = config.tlsCertPath ? 'https' : 'http';

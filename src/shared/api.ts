@@ -31,11 +31,26 @@ export const EnrollmentRequestSchema = Type.Object(
 );
 export type EnrollmentRequest = Static<typeof EnrollmentRequestSchema>;
 
+/**
+ * The identity provider the service verifies MFA with (issue 4): the agent signs the user in
+ * there (authorization code + PKCE, loopback redirect) as the public client `client_id`,
+ * asking for `acr_values`/`max_age` when set.
+ */
+export const IdpHintSchema = Type.Object({
+  issuer: Type.String({ maxLength: 512 }),
+  client_id: Type.String({ maxLength: 256 }),
+  acr_values: Type.Optional(Type.String({ maxLength: 512 })),
+  max_age: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type IdpHint = Static<typeof IdpHintSchema>;
+
 export const EnrollmentResponseSchema = Type.Object({
   device_id: Type.String(),
   user: Type.String(),
   groups: Type.Array(Type.String()),
   jkt: Type.String(),
+  /** Present when the service verifies MFA with an OIDC identity provider. */
+  idp: Type.Optional(IdpHintSchema),
 });
 export type EnrollmentResponse = Static<typeof EnrollmentResponseSchema>;
 
@@ -44,6 +59,18 @@ export const ChallengeResponseSchema = Type.Object({
   expires_at: Type.String(),
 });
 export type ChallengeResponse = Static<typeof ChallengeResponseSchema>;
+
+/**
+ * `POST /v1/sign-in/challenges`: a single-use evidence nonce that lives long enough for a
+ * person to sign in at the IdP (minutes, not seconds). The agent uses it as the OIDC
+ * `nonce` and then as the `eat_nonce` of the evidence that carries the ID token.
+ */
+export const SignInChallengeResponseSchema = Type.Object({
+  nonce: Type.String(),
+  expires_at: Type.String(),
+  idp: IdpHintSchema,
+});
+export type SignInChallengeResponse = Static<typeof SignInChallengeResponseSchema>;
 
 export const VerdictSchema = Type.Object({
   decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
@@ -64,6 +91,8 @@ export const AttestationResponseSchema = Type.Object({
   requirements: Type.Record(Type.String(), Type.Unknown()),
   /** Seconds until the agent should attest again. */
   next_attestation_in: Type.Integer(),
+  /** Present when the service verifies MFA with an OIDC identity provider. */
+  idp: Type.Optional(IdpHintSchema),
 });
 export type AttestationResponse = Static<typeof AttestationResponseSchema>;
 

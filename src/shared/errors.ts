@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   'SERVICE_UNREACHABLE',
   'SERVICE_REJECTED',
+  'SIGN_IN_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -45,29 +46,57 @@ export interface Harness {
   evidence(device: TestDevice, opts?: { report?: PostureReport; nonce?: string; claims?: Partial<EvidenceClaims> & Record<string, unknown>; header?: Record<string, unknown>; key?: CryptoKey }): Promise<string>;
   /** challenge → evidence → POST; returns the inject response. */
   attest(device: TestDevice, opts?: { report?: PostureReport }): Promise<{ statusCode: number; json: () => unknown; body: string }>;
+  /** With `listen: true`: the real listener's base URL (= the service's public URL). */
+  url?: string;
   close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  policyPath?: string;
+  now?: Date;
+  /** `--oidc-*` flags without the prefix, e.g. `{ issuer, 'client-id': 'posture-agent' }`. */
+  oidc?: Record<string, string>;
+  /** Without `oidc`: keep the service's default of dropping self-reported MFA facts (default: trust them, for tests not about MFA). */
+  strictMfa?: boolean;
+  /** Listen on a free 127.0.0.1 port, with the public URL set to it (for real agent code). */
+  listen?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
 export const PUBLIC_URL = 'http://127.0.0.1:8443';
 
 /** Starts a harness. `policyPath` defaults to examples/policy.yaml (copied, so tests may edit it). */
-export async function startHarness(opts: { policyPath?: string; now?: Date } = {}): Promise<Harness> {
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'posture-svc-'));
   const policyPath = join(dataDir, 'policy.yaml');
   await copyFile(opts.policyPath ?? examplePolicyPath(), policyPath);
-  const config = resolveConfig({ 'data-dir': dataDir, policy: policyPath, 'public-url': PUBLIC_URL, 'log-level': 'silent' }, {});
+  const port = opts.listen ? await freePort() : undefined;
+  const publicUrl = port ? `http://127.0.0.1:${port}` : PUBLIC_URL;
+  const oidcFlags = Object.fromEntries(Object.entries(opts.oidc ?? {}).map(([k, v]) => [`oidc-${k}`, v]));
+  // Without a test IdP, tests that are not about MFA let the compliant report's MFA facts stand.
+  const trust = opts.oidc || opts.strictMfa ? {} : { 'insecure-trust-agent-mfa': 'true' };
+  const config = resolveConfig({ 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': 'silent', ...oidcFlags, ...trust }, {});
   const store = openSqliteStore(join(dataDir, 'posture.db'));
   const clock = { now: opts.now ?? new Date() };
   const keys = await loadServiceKeys(store, { now: () => clock.now.getTime(), publishRetiredForMs: 720_000 });
   const policy = await createPolicyRuntime(policyPath, { onReload: () => undefined, onError: () => undefined });
   const app = await buildApp({ config, store, keys, policy: policy.engine, now: () => clock.now });
-  await app.ready();
+  if (port) await app.listen({ host: '127.0.0.1', port });
+  else await app.ready();
   const adminKey = (await createApiKey(store, 'admin', ['*'], clock.now.getTime())).secret;
   const gatewayKey = (await createApiKey(store, 'gateway', ['*'], clock.now.getTime())).secret;
   let codeCounter = 0;
 
   const harness: Harness = {
     app, store, config, dataDir, policy, clock, adminKey, gatewayKey,
+    ...(port ? { url: publicUrl } : {}),
     async enroll({ user = 'alice', groups = ['data-scientists', 'ml-platform'] } = {}) {
       const code = `enr_test_code_${++codeCounter}_${Math.random().toString(36).slice(2)}`;
       await store.createEnrollmentCode({ hash: hashSecret(code), user, groups, createdAt: clock.now.getTime(), expiresAt: clock.now.getTime() + 3_600_000 });
@@ -76,7 +105,7 @@ export async function startHarness(opts: { policyPath?: string; now?: Date } = {
       const proof = await new SignJWT({ code_hash: createHash('sha256').update(code).digest('hex') })
         .setProtectedHeader({ alg: 'ES256', typ: ENROLL_POP_TYP })
         .setIssuedAt(Math.floor(clock.now.getTime() / 1000))
-        .setAudience(PUBLIC_URL)
+        .setAudience(config.publicUrl)
         .sign(privateKey);
       const res = await app.inject({ method: 'POST', url: '/v1/enrollments', payload: { code, jwk: pub, proof } });
       if (res.statusCode !== 201) throw new Error(`enrol failed: ${res.statusCode} ${res.body}`);
@@ -92,7 +121,7 @@ export async function startHarness(opts: { policyPath?: string; now?: Date } = {
       const claims = buildEvidenceClaims({
         report: o.report ?? compliantReport(clock.now),
         deviceId: device.deviceId,
-        audience: PUBLIC_URL,
+        audience: config.publicUrl,
         nonce,
         software: { name: 'posture-agent', version: 'test' },
         device: { platform: 'linux', arch: 'x64' },

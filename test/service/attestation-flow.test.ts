@@ -73,3 +73,20 @@ describe('attestation flow (real SQLite, example policy)', () => {
     expect((await h.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('posture_attestations_total');
   });
 });
+
+describe('MFA without an identity provider', () => {
+  it('ignores the MFA facts a device reports about itself, so segments that require MFA deny', async () => {
+    const strict = await startHarness({ strictMfa: true });
+    try {
+      const dev = await strict.enroll();
+      const res = await strict.attest(dev);
+      expect(res.statusCode).toBe(201);
+      const body = res.json() as { ear_status: string; resources: Record<string, { decision: string; reasons: string[] }> };
+      expect(body.ear_status).toBe('contraindicated');
+      expect(body.resources['training-cluster']?.decision).toBe('deny');
+      expect(body.resources['training-cluster']?.reasons.some((r) => r.startsWith('mfa.'))).toBe(true);
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /** The shape every check implements: per-platform collectors plus one pure rule. */
 import type { CheckId, Gap, Platform } from '../../shared/check-ids.js';
 import type { FactsByCheck } from '../../shared/facts/index.js';
+import type { IdTokenFacts } from '../../shared/facts/mfa.js';
 import type { Requirements } from '../../shared/requirements.js';
 import type { Rule } from '../../shared/rules/findings.js';
 import type { ProbeRunner } from '../probes/types.js';
@@ -9,6 +10,8 @@ import type { ProbeRunner } from '../probes/types.js';
 export interface CheckSettings {
   /** OIDC issuer the agent signs users in with; MFA is `unknown: not-configured` without one. */
   mfaIssuer?: string;
+  /** The user's last sign-in at that issuer (`posture-agent login`): its ID token facts and hash. */
+  mfaSignIn?: { facts: IdTokenFacts; idTokenHash: string };
 }
 
 export interface CollectContext {

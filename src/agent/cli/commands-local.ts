@@ -9,6 +9,7 @@ import { collectLive, collectReplay, loadBundle, makeBundle } from '../collect.j
 import { writeFileAtomic } from '../config/atomic-file.js';
 import { loadOrCreateDeviceKey } from '../identity/device-key.js';
 import { readHashedMachineId } from '../identity/machine-id.js';
+import { loadMfaSettings } from '../oidc/binding.js';
 import { loadAgentState } from '../state/agent-state.js';
 import { AGENT_NAME, AGENT_VERSION } from '../version.js';
 import { parse, platformOrThrow, stateDirFor, type CliIo } from './context.js';
@@ -23,8 +24,9 @@ export async function cmdCheck(args: readonly string[], io: CliIo): Promise<numb
     report = await collectReplay(await loadBundle(resolve(values.replay)));
   } else {
     const dir = stateDirFor(io);
-    const requirements = lastRequirements(await loadAgentState(dir).catch(() => undefined));
-    report = (await collectLive({ platform: platformOrThrow(), cacheDir: join(dir, 'probe-cache'), ...(requirements ? { requirements } : {}) })).report;
+    const state = await loadAgentState(dir).catch(() => undefined);
+    const requirements = lastRequirements(state);
+    report = (await collectLive({ platform: platformOrThrow(), cacheDir: join(dir, 'probe-cache'), settings: await loadMfaSettings(dir, state), ...(requirements ? { requirements } : {}) })).report;
   }
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`${formatReport(report, { color: io.isTty && !io.env.NO_COLOR, titles: TITLES })}\n`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import '../../shared/formats.js';
+import { IdpHintSchema } from '../../shared/api.js';
 import { PostureError } from '../../shared/errors.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 
@@ -27,6 +28,8 @@ export const AgentStateSchema = Type.Object({
   jkt: Type.String(),
   enrolledAt: Type.String({ format: 'date-time' }),
   last: Type.Optional(LastResultSchema),
+  /** The identity provider the service verifies MFA with (from its last answer). */
+  idp: Type.Optional(IdpHintSchema),
 });
 export type AgentState = Static<typeof AgentStateSchema>;
 export type LastResult = Static<typeof LastResultSchema>;

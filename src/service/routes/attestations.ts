@@ -30,6 +30,12 @@ export const attestationsRoutes = fp(
       ctx.metrics.verifySeconds.observe((performance.now() - t0) / 1000);
       const { device, claims } = verified;
       const policy = ctx.policy();
+      // MFA facts are the service's own: the ID token re-verified, never the agent's word.
+      if (claims.submods.mfa) {
+        const bound = await ctx.mfa.bind({ submod: claims.submods.mfa, device, evidenceNonce: claims.eat_nonce, now, platform: claims.device.platform, requirement: policy.requirementsFor(device.groups).mfa });
+        claims.submods.mfa = bound.submod;
+        if (bound.rejected) await ctx.store.appendEvent('mfa.id-token-rejected', device.id, { code: bound.rejected.code, detail: bound.rejected.detail }, now.getTime());
+      }
       const evaluation = policy.evaluate({ submods: claims.submods, user: device.user, groups: device.groups, attestedAt: now, now, platform: claims.device.platform });
       const state: DeviceState = {
         deviceId: device.id,
@@ -72,6 +78,7 @@ export const attestationsRoutes = fp(
         segments: state.segments,
         requirements: policy.requirementsFor(device.groups),
         next_attestation_in: ctx.config.attestIntervalSeconds,
+        ...(ctx.mfa.hint ? { idp: ctx.mfa.hint } : {}),
       };
       return reply.code(201).send(body);
     });

@@ -21,7 +21,7 @@ export const authzRoutes = fp(
     const keyCache = new Map<string, { key: ApiKeyRecord | undefined; until: number }>();
 
     const gatewayKey = async (raw: string | undefined, now: number): Promise<ApiKeyRecord | undefined> => {
-      if (!raw) return undefined;
+      if (!raw || raw.length > 200) return undefined; // no valid key is longer; never cache attacker-sized strings
       const hit = keyCache.get(raw);
       if (hit && hit.until > now) return hit.key;
       const key = await findApiKey(ctx.store, raw);
@@ -31,7 +31,8 @@ export const authzRoutes = fp(
     };
 
     const deny = (reply: FastifyReply, resource: string, code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}): FastifyReply => {
-      ctx.metrics.authz.inc({ resource, decision: code });
+      // Only policy resources become metric labels: the path is attacker-controlled (unbounded series otherwise).
+      ctx.metrics.authz.inc({ resource: ctx.policy().hasResource(resource) ? resource : '(unknown)', decision: code });
       const body = problem(code, detail, extra);
       if (body.status === 401) void reply.header('www-authenticate', `Bearer realm="posture", error="invalid_token", error_description="${code}"`);
       return reply.code(body.status === 401 ? 401 : 403).type('application/problem+json').send(body);

@@ -52,7 +52,7 @@ export const enrollmentsRoutes = fp(
         if (result === 'key-in-use') throw new ProblemError('device-key-in-use');
         ctx.metrics.enrollments.inc({ outcome: 'enrolled' });
         req.log.info({ device: result.id, user: result.user }, 'device enrolled');
-        return reply.code(201).send({ device_id: result.id, user: result.user, groups: result.groups, jkt });
+        return reply.code(201).send({ device_id: result.id, user: result.user, groups: result.groups, jkt, ...(ctx.mfa.hint ? { idp: ctx.mfa.hint } : {}) });
       },
     );
   },

@@ -1,12 +1,13 @@
 /** Prepared statements and row mappers of the SQLite store. */
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
-import type { ApiKeyRecord, AttestationOutcome, AttestationWrite, DeviceRecord, EventRecord, ServiceKeyRecord } from './types.js';
+import type { ApiKeyRecord, AttestationOutcome, AttestationWrite, DeviceRecord, EventRecord, IdTokenRecord, ServiceKeyRecord } from './types.js';
 
 export interface DeviceRow { id: string; jkt: string; public_jwk: string; user_name: string; groups_json: string; enrolled_at: number; revoked_at: number | null; platform: string | null; hostname: string | null }
 export interface CodeRow { hash: string; user_name: string; groups_json: string; expires_at: number; used_at: number | null }
 export interface EventRow { seq: number; at: number; type: string; device_id: string | null; data_json: string }
 export interface ApiKeyRow { id: string; hash: string; scope: string; resources_json: string; created_at: number; revoked_at: number | null; label: string | null }
+export interface IdTokenRow { hash: string; device_id: string; issuer: string; subject: string; facts_json: string; verified_at: number; expires_at: number }
 export interface ServiceKeyRow { kid: string; private_jwk: string; public_jwk: string; created_at: number; retired_at: number | null }
 
 /** Prepares every statement once. */
@@ -39,6 +40,10 @@ export function prepare(db: Database.Database) {
     purgeNonces: s('DELETE FROM nonces WHERE expires_at <= ?'),
     purgeJtis: s('DELETE FROM jtis WHERE expires_at <= ?'),
     purgeCodes: s('DELETE FROM enrollment_codes WHERE expires_at <= ? AND used_at IS NULL'),
+    insertIdToken: s('INSERT OR IGNORE INTO idp_tokens (hash, device_id, issuer, subject, facts_json, verified_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    getIdTokenOwner: s('SELECT device_id FROM idp_tokens WHERE hash = ?'),
+    findIdToken: s('SELECT * FROM idp_tokens WHERE hash = ? AND expires_at > ?'),
+    purgeIdTokens: s('DELETE FROM idp_tokens WHERE expires_at <= ?'),
   };
 }
 
@@ -88,4 +93,9 @@ export function toApiKey(r: ApiKeyRow | undefined): ApiKeyRecord | undefined {
 
 export function toServiceKey(r: ServiceKeyRow): ServiceKeyRecord {
   return { kid: r.kid, privateJwk: JSON.parse(r.private_jwk) as JWK, publicJwk: JSON.parse(r.public_jwk) as JWK, createdAt: r.created_at, ...(r.retired_at !== null ? { retiredAt: r.retired_at } : {}) };
+}
+
+export function toIdToken(r: IdTokenRow | undefined): IdTokenRecord | undefined {
+  if (!r) return undefined;
+  return { hash: r.hash, deviceId: r.device_id, issuer: r.issuer, subject: r.subject, facts: JSON.parse(r.facts_json) as Record<string, unknown>, verifiedAt: r.verified_at, expiresAt: r.expires_at };
 }

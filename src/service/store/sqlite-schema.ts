@@ -37,4 +37,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, device_id TEXT, data_json TEXT NOT NULL) STRICT;
    CREATE TABLE api_keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, scope TEXT NOT NULL, resources_json TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER, label TEXT) STRICT;
    CREATE TABLE service_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, public_jwk TEXT NOT NULL, created_at INTEGER NOT NULL, retired_at INTEGER) STRICT;`,
+  // 2: ID tokens verified per device (issue 4, MFA binding). The hash is unique across
+  // devices, so a token presented by a second device is detected as a replay.
+  `CREATE TABLE idp_tokens (
+     hash TEXT PRIMARY KEY,
+     device_id TEXT NOT NULL,
+     issuer TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     facts_json TEXT NOT NULL,
+     verified_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX idp_tokens_device ON idp_tokens (device_id, expires_at);`,
 ];

@@ -104,8 +104,17 @@ export function openSqliteStore(path: string): Store {
         stmts.insertServiceKey.run(rec.kid, JSON.stringify(rec.privateJwk), JSON.stringify(rec.publicJwk), rec.createdAt);
       })();
     },
+    rememberIdToken: async (rec) =>
+      db.transaction((): 'stored' | 'known' | 'other-device' => {
+        const owner = stmts.getIdTokenOwner.get(rec.hash) as { device_id: string } | undefined;
+        if (owner) return owner.device_id === rec.deviceId ? 'known' : 'other-device';
+        stmts.insertIdToken.run(rec.hash, rec.deviceId, rec.issuer, rec.subject, JSON.stringify(rec.facts), rec.verifiedAt, rec.expiresAt);
+        return 'stored';
+      }).immediate(),
+    findIdToken: async (hash, now) => q.toIdToken(stmts.findIdToken.get(hash, now) as q.IdTokenRow | undefined),
     purgeExpired: async (now) => {
       db.transaction(() => {
+        stmts.purgeIdTokens.run(now);
         stmts.purgeNonces.run(now);
         stmts.purgeJtis.run(now);
         stmts.purgeCodes.run(now);

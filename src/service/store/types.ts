@@ -90,6 +90,20 @@ export interface EventRecord {
   data: unknown;
 }
 
+/** An ID token the service verified for a device (issue 4), remembered by hash. */
+export interface IdTokenRecord {
+  /** base64url SHA-256 of the compact token: later evidence names the token by it. */
+  hash: string;
+  deviceId: string;
+  issuer: string;
+  subject: string;
+  /** The verified IdP facts (`issuer`, `subject`, `username`, `amr`, `acr`, `authTime`, …). */
+  facts: Record<string, unknown>;
+  verifiedAt: number;
+  /** When the service forgets it (then the device must sign in again). */
+  expiresAt: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createEnrollmentCode(rec: EnrollmentCodeRecord): Promise<void>;
@@ -110,7 +124,14 @@ export interface Store {
   findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
   listServiceKeys(): Promise<ServiceKeyRecord[]>;
   insertServiceKey(rec: ServiceKeyRecord, retireOthersAt?: number): Promise<void>;
-  /** Deletes expired nonces, jtis and enrolment codes. */
+  /**
+   * Remembers a verified ID token for a device. `known` when this device already presented
+   * it; `other-device` when another device did (a replay: nothing is written).
+   */
+  rememberIdToken(rec: IdTokenRecord): Promise<'stored' | 'known' | 'other-device'>;
+  /** The unexpired remembered ID token `hash`, whichever device presented it. */
+  findIdToken(hash: string, now: number): Promise<IdTokenRecord | undefined>;
+  /** Deletes expired nonces, jtis, enrolment codes and remembered ID tokens. */
   purgeExpired(now: number): Promise<void>;
   /** Cheap liveness of the database. */
   ping(): Promise<boolean>;

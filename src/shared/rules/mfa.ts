@@ -5,9 +5,9 @@
  * with a second factor. Without an IdP the check is `unknown: not-configured`; with one but
  * no token yet it is `unknown: not-collected`.
  */
-import type { MfaFacts } from '../facts/mfa.js';
+import type { IdTokenRejection, MfaFacts } from '../facts/mfa.js';
 import type { MfaRequirement } from '../requirements.js';
-import { combineFindings, gapFor, type Finding, type Rule } from './findings.js';
+import { combineFindings, gapFor, type Finding, type Rule, type RuleOutcome } from './findings.js';
 
 /** RFC 8176 value the rule accepts when the policy requires MFA but lists no `amr`/`acr`. */
 const DEFAULT_AMR_ANY = ['mfa'];
@@ -39,6 +39,7 @@ export const evaluateMfa: Rule<MfaFacts, MfaRequirement> = ({ facts, gaps, requi
       unknownReason: gap?.reason ?? 'not-configured',
     };
   }
+  if (facts.idTokenRejected) return rejected(facts.idTokenRejected, facts.issuer);
   if (!hasToken) {
     const gap = gapFor(gaps, 'idToken');
     return {
@@ -65,7 +66,7 @@ export const evaluateMfa: Rule<MfaFacts, MfaRequirement> = ({ facts, gaps, requi
       findings.push({
         status: 'fail',
         code: 'mfa.amr_not_accepted',
-        message: `You signed in with ${facts.amr.join(', ') || 'no stated method'}; one of ${amrAny.join(', ')} is required.`,
+        message: `MFA not used: you signed in with ${facts.amr.join(', ') || 'no stated method'}, one of ${amrAny.join(', ')} is required: sign in again with your second factor.`,
         remediation: LOGIN,
       });
     } else {
@@ -83,7 +84,7 @@ export const evaluateMfa: Rule<MfaFacts, MfaRequirement> = ({ facts, gaps, requi
         unknownReason: 'not-configured',
       });
     } else if (!acrAny.includes(facts.acr)) {
-      findings.push({ status: 'fail', code: 'mfa.acr_not_accepted', message: `Your sign-in level is ${facts.acr}; one of ${acrAny.join(', ')} is required.`, remediation: LOGIN });
+      findings.push({ status: 'fail', code: 'mfa.acr_not_accepted', message: `Sign-in level ${facts.acr} is not enough, one of ${acrAny.join(', ')} is required: sign in again with a stronger factor.`, remediation: LOGIN });
     } else {
       findings.push({ status: 'pass', code: 'mfa.acr_accepted', message: `Sign-in level ${facts.acr}.` });
     }
@@ -104,7 +105,7 @@ export const evaluateMfa: Rule<MfaFacts, MfaRequirement> = ({ facts, gaps, requi
     } else {
       const age = Math.max(0, Math.floor((now.getTime() - at) / 1000));
       if (age > max) {
-        findings.push({ status: 'fail', code: 'mfa.auth_too_old', message: `You last signed in ${duration(age)} ago; at most ${duration(max)} is allowed.`, remediation: LOGIN });
+        findings.push({ status: 'fail', code: 'mfa.auth_too_old', message: `MFA older than ${short(max)}: sign in again (you last signed in ${duration(age)} ago).`, remediation: LOGIN });
       } else {
         findings.push({ status: 'pass', code: 'mfa.auth_recent', message: `Signed in ${duration(age)} ago.` });
       }
@@ -113,6 +114,40 @@ export const evaluateMfa: Rule<MfaFacts, MfaRequirement> = ({ facts, gaps, requi
   const how = facts.amr?.length ? ` with ${facts.amr.join(', ')}` : facts.acr ? ` at level ${facts.acr}` : '';
   return combineFindings(findings, `You signed in at ${facts.issuer}${how}, meeting the MFA requirement (${found}).`);
 };
+
+const REJECTED: Readonly<Record<IdTokenRejection, string>> = {
+  'issuer-unknown': 'was issued by an identity provider this service does not trust',
+  'signature-invalid': "does not carry a valid signature of the identity provider's keys",
+  expired: 'has expired',
+  'audience-mismatch': 'was issued to another application',
+  'nonce-mismatch': 'was not obtained for this attestation (nonce mismatch)',
+  'user-mismatch': "belongs to another user than this device's enrolled user",
+  replayed: 'was already presented by another device',
+  'reference-unknown': 'is not one this device presented before',
+  'claims-invalid': 'lacks required claims',
+  'idp-unavailable': 'could not be checked: the identity provider did not answer',
+  'not-verifiable': 'cannot be verified: the posture service has no identity provider configured',
+};
+
+/**
+ * The service refused the ID token: `fail` (it is wrong, stale or not this user's), except
+ * when the IdP could not be reached or none is configured, which is `unknown` (never pass).
+ */
+function rejected(code: IdTokenRejection, issuer: string): RuleOutcome {
+  const unknown = code === 'idp-unavailable' || code === 'not-verifiable';
+  const summary = `MFA not proven: your sign-in at ${issuer} ${REJECTED[code]}${unknown ? '.' : ': sign in again.'}`;
+  const reasons = ['mfa.id_token_rejected', `mfa.id_token_${code.replace(/-/g, '_')}`];
+  if (unknown) return { status: 'unknown', summary, reasons, unknownReason: code === 'idp-unavailable' ? 'probe-failed' : 'not-configured', remediation: 'Try again later; if it persists, tell IT that the posture service cannot verify sign-ins.' };
+  return { status: 'fail', summary, reasons, remediation: LOGIN };
+}
+
+/** `43200` → `12h`, `90` → `90s`, `86400` → `1d`: how policy authors write durations. */
+function short(seconds: number): string {
+  if (seconds >= 86400 && seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
 
 /** Seconds as a rounded human duration: "45 seconds", "20 minutes", "13 hours", "2 days". */
 function duration(seconds: number): string {

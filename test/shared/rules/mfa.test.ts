@@ -34,13 +34,13 @@ describe('evaluateMfa', () => {
     const r = run(signedIn({ amr: ['pwd'] }), REQ);
     expect(r.status).toBe('fail');
     expect(r.reasons).toEqual(['mfa.amr_not_accepted']);
-    expect(r.summary).toBe('You signed in with pwd; one of mfa, hwk is required.');
+    expect(r.summary).toBe('MFA not used: you signed in with pwd, one of mfa, hwk is required: sign in again with your second factor.');
   });
 
   it('fails a sign-in older than the allowed age', () => {
     const r = run(signedIn({ authTime: '2025-06-01T20:00:00Z' }), REQ);
     expect(r.reasons).toEqual(['mfa.auth_too_old']);
-    expect(r.summary).toBe('You last signed in 16 hours ago; at most 12 hours is allowed.');
+    expect(r.summary).toBe('MFA older than 12h: sign in again (you last signed in 16 hours ago).');
   });
 
   it('checks acr when the policy lists acr values', () => {
@@ -63,5 +63,16 @@ describe('evaluateMfa', () => {
   it('passes when not required but states what it saw', () => {
     expect(run({ localAuthenticators: [] }, { required: false }).summary).toBe('MFA is not required (no identity provider is configured; no local authenticator found).');
     expect(run(signedIn(), undefined).summary).toBe('MFA is not required (signed in at https://idp.example.com; found: YubiKey 5 (security key)).');
+  });
+
+  it('fails an ID token the service rejected, naming why, and never passes it', () => {
+    const r = run(signedIn({ idTokenRejected: 'user-mismatch' }), REQ);
+    expect(r).toMatchObject({ status: 'fail', reasons: ['mfa.id_token_rejected', 'mfa.id_token_user_mismatch'] });
+    expect(r.summary).toBe("MFA not proven: your sign-in at https://idp.example.com belongs to another user than this device's enrolled user: sign in again.");
+    expect(run(signedIn({ idTokenRejected: 'expired' }), REQ).summary).toContain('has expired: sign in again');
+  });
+
+  it('is unknown, not pass, when the identity provider could not be reached to verify the token', () => {
+    expect(run(signedIn({ idTokenRejected: 'idp-unavailable' }), REQ)).toMatchObject({ status: 'unknown', unknownReason: 'probe-failed', reasons: ['mfa.id_token_rejected', 'mfa.id_token_idp_unavailable'] });
   });
 });

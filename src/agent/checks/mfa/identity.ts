@@ -1,13 +1,14 @@
 /**
- * The identity-provider half of the MFA facts, shared by every platform. The OIDC sign-in
- * that fills `subject`, `amr`, `acr` and `authTime` is not built yet, so with an issuer
- * configured the token facts are a `not-collected` gap.
+ * The identity-provider half of the MFA facts, shared by every platform: the issuer the
+ * service verifies MFA with, and the facts of the user's last sign-in there
+ * (`posture-agent login`). Without an issuer the token facts are a `not-configured` gap;
+ * with one but no sign-in (or a sign-in at another issuer) a `not-collected` gap.
  */
 import type { Gap } from '../../../shared/check-ids.js';
 import type { MfaFacts } from '../../../shared/facts/mfa.js';
 import type { CollectContext } from '../types.js';
 
-/** Sets `issuer` from the settings and records why token facts are missing. */
+/** Sets `issuer` and the sign-in facts from the settings and records why token facts are missing. */
 export function addIdentityFacts(ctx: CollectContext, facts: MfaFacts, gaps: Gap[]): void {
   const issuer = ctx.settings.mfaIssuer?.trim();
   if (!issuer) {
@@ -15,5 +16,10 @@ export function addIdentityFacts(ctx: CollectContext, facts: MfaFacts, gaps: Gap
     return;
   }
   facts.issuer = issuer.slice(0, 512);
-  gaps.push({ fact: 'idToken', reason: 'not-collected', detail: 'no ID token yet: sign in with `posture-agent login`' });
+  const signIn = ctx.settings.mfaSignIn;
+  if (!signIn || signIn.facts.issuer !== issuer) {
+    gaps.push({ fact: 'idToken', reason: 'not-collected', detail: 'no ID token yet: sign in with `posture-agent login`' });
+    return;
+  }
+  Object.assign(facts, signIn.facts, { issuer: facts.issuer, idTokenHash: signIn.idTokenHash });
 }

@@ -1,0 +1,37 @@
+/**
+ * When an OS event should start an attestation: resume, unlock and network changes
+ * (DESIGN §10). Electron has no network-change event in the main process, so the shell
+ * polls `os.networkInterfaces()` and compares fingerprints. Pure.
+ */
+
+export type ReattestTrigger = 'resume' | 'unlock-screen' | 'network-change' | 'user-did-become-active';
+
+/** Several triggers often fire together (resume, then unlock, then Wi-Fi): one attestation covers them. */
+export const TRIGGER_MIN_GAP_MS = 15_000;
+
+/** True when a trigger at `now` should attest, given the last attempt's start. */
+export function shouldReattest(lastAttemptAt: Date | undefined, now: Date, inFlight: boolean): boolean {
+  if (inFlight) return false;
+  return lastAttemptAt === undefined || now.getTime() - lastAttemptAt.getTime() >= TRIGGER_MIN_GAP_MS;
+}
+
+interface InterfaceAddress {
+  address: string;
+  family: string | number;
+  internal: boolean;
+}
+
+/**
+ * A stable string for the machine's external addresses; it changes when the device joins
+ * another network. Loopback and link-local IPv6 addresses (which churn) are ignored.
+ */
+export function networkFingerprint(interfaces: Readonly<Record<string, readonly InterfaceAddress[] | undefined>>): string {
+  const out: string[] = [];
+  for (const [name, addrs] of Object.entries(interfaces)) {
+    for (const a of addrs ?? []) {
+      if (a.internal || /^fe80:/i.test(a.address)) continue;
+      out.push(`${name}=${a.address}`);
+    }
+  }
+  return out.sort().join(',');
+}
