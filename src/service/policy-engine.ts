@@ -22,6 +22,8 @@ export interface PostureEvaluation {
 }
 
 export interface PolicyEngine {
+  /** SHA-256 of the policy text: verdicts reached under another revision are re-evaluated. */
+  readonly revision: string;
   evaluate(input: PostureInput): PostureEvaluation;
   /** Strictest requirements over the segments the groups reach (for the agent's local verdict). */
   requirementsFor(groups: string[]): Requirements;

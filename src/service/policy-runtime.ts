@@ -17,6 +17,7 @@ import type { PolicyEngine, PostureEvaluation, PostureInput } from './policy-eng
 /** A PolicyEngine over one loaded policy. */
 export function engineFor(policy: Policy): PolicyEngine {
   return {
+    revision: policy.revision,
     evaluate(input: PostureInput): PostureEvaluation {
       const r = evaluatePosture(policy, { ...input, submods: input.submods }, RULES);
       const granted = grantedSegments(policy, input.groups);

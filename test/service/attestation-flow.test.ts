@@ -90,3 +90,29 @@ describe('MFA without an identity provider', () => {
     }
   });
 });
+
+describe('policy changes', () => {
+  it('applies a tightened policy to the next request, without waiting for the next attestation', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const h2 = await startHarness();
+    try {
+      const dev = await h2.enroll();
+      const token = ((await h2.attest(dev)).json() as { posture_token: string }).posture_token;
+      const ask = () => h2.app.inject({ method: 'GET', url: '/authz/v1/training-cluster/', headers: { authorization: `Bearer ${token}`, 'x-posture-api-key': h2.gatewayKey } });
+      expect((await ask()).statusCode).toBe(200);
+      const file = join(h2.dataDir, 'policy.yaml');
+      const text = await readFile(file, 'utf8');
+      // Training now also requires enrolment in Jamf; the device reported Intune.
+      const tightened = text.replace('      screen_lock: { required: true, max_idle_seconds: 900 }\n\n  deployment:', '      screen_lock: { required: true, max_idle_seconds: 900 }\n      mdm: { required: true, providers: [jamf] }\n\n  deployment:');
+      expect(tightened).not.toBe(text);
+      await writeFile(file, tightened);
+      await expect.poll(async () => (await ask()).statusCode, { timeout: 5000, interval: 100 }).toBe(403);
+      const denied = await ask();
+      expect((denied.json() as { reasons: string[] }).reasons.some((r) => r.startsWith('mdm.'))).toBe(true);
+      expect((await h2.store.listEvents(0, 100)).some((e) => e.type === 'device.compliance-changed' && (e.data as { cause?: string }).cause === 'policy-change')).toBe(true);
+    } finally {
+      await h2.close();
+    }
+  });
+});

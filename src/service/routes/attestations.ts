@@ -47,6 +47,8 @@ export const attestationsRoutes = fp(
         checks: Object.fromEntries(Object.entries(claims.submods).map(([id, s]) => [id, { status: s.status, reasons: s.reasons }])),
         resultJti: newJti(),
         updatedAt: now.getTime(),
+        policyRevision: policy.revision,
+        platform: claims.device.platform,
       };
       const previous = (await ctx.devices.get(device.id)).state;
       const outcome = await ctx.store.recordAttestation({

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findApiKey, keyCoversResource } from '../api-keys.js';
+import { currentDeviceState } from '../current-state.js';
 import { verifyPostureToken } from '../posture-token.js';
 import { problem, type ProblemCode } from '../problems.js';
 import type { ApiKeyRecord } from '../store/types.js';
@@ -58,7 +59,7 @@ export const authzRoutes = fp(
         cached = { deviceId: claims.sub, jkt: claims.cnf.jkt, expMs: claims.exp * 1000 };
         ctx.tokens.set(token, cached);
       }
-      const { device, state } = await ctx.devices.get(cached.deviceId);
+      const { device, state } = await currentDeviceState(ctx, cached.deviceId);
       if (!device || device.jkt !== cached.jkt) return deny(reply, resource, 'posture-token-invalid');
       if (device.revokedAt !== undefined) return deny(reply, resource, 'device-revoked');
       if (!state || state.freshUntil <= now) return deny(reply, resource, 'posture-stale', 'attest again: the last attestation is too old');

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import { DeviceViewSchema, type DeviceView } from '../../shared/api.js';
 import { keyCoversResource } from '../api-keys.js';
+import { currentDeviceState } from '../current-state.js';
 import { ProblemError } from '../problems.js';
 import type { DeviceRecord, DeviceState } from '../store/types.js';
 import { requireApiKey } from './auth.js';
@@ -45,7 +46,7 @@ export const devicesRoutes = fp(
 
     app.get<{ Params: { id: string } }>('/v1/devices/:id', { schema: { params: Params, response: { 200: DeviceViewSchema } } }, async (req) => {
       const key = await requireApiKey(ctx, req, ['admin', 'gateway']);
-      const { device, state } = await ctx.devices.get(req.params.id);
+      const { device, state } = await currentDeviceState(ctx, req.params.id);
       if (!device) throw new ProblemError('device-unknown');
       return deviceView(device, state, ctx.now().getTime(), (r) => keyCoversResource(key, r));
     });

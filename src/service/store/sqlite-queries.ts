@@ -28,6 +28,7 @@ export function prepare(db: Database.Database) {
     insertAttestation: s('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES (?, ?, ?, ?, ?, ?)'),
     upsertState: s('INSERT INTO device_state (device_id, state_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at'),
     getState: s('SELECT state_json FROM device_state WHERE device_id = ?'),
+    latestSubmods: s('SELECT submods_json FROM attestations WHERE device_id = ? ORDER BY id DESC LIMIT 1'),
     countAttestations: s('SELECT COUNT(*) AS n FROM attestations'),
     countAttestationsFor: s('SELECT COUNT(*) AS n FROM attestations WHERE device_id = ?'),
     insertEvent: s('INSERT INTO events (at, type, device_id, data_json) VALUES (?, ?, ?, ?)'),

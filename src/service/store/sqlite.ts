@@ -88,6 +88,13 @@ export function openSqliteStore(path: string): Store {
       const row = stmts.getState.get(id) as { state_json: string } | undefined;
       return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
     },
+    saveDeviceState: async (state) => {
+      stmts.upsertState.run(state.deviceId, JSON.stringify(state), state.updatedAt);
+    },
+    latestSubmods: async (id) => {
+      const row = stmts.latestSubmods.get(id) as { submods_json: string } | undefined;
+      return row ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+    },
     countAttestations: async (id) => (id ? (stmts.countAttestationsFor.get(id) as { n: number }).n : (stmts.countAttestations.get() as { n: number }).n),
     appendEvent: async (type, deviceId, data, at) => {
       stmts.insertEvent.run(at, type, deviceId ?? null, JSON.stringify(data ?? {}));

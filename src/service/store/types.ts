@@ -46,6 +46,10 @@ export interface DeviceState {
   checks: Record<string, { status: string; reasons: string[] }>;
   resultJti: string;
   updatedAt: number;
+  /** The policy revision the verdicts were reached under; another revision means re-evaluate. */
+  policyRevision?: string;
+  /** The evidence's platform, for re-evaluation. */
+  platform?: 'linux' | 'darwin' | 'win32';
 }
 
 export interface AttestationWrite {
@@ -117,6 +121,10 @@ export interface Store {
   /** Consumes the nonce, stores the jti, the history row and the new state, atomically and durably. */
   recordAttestation(w: AttestationWrite): Promise<AttestationOutcome>;
   getDeviceState(deviceId: string): Promise<DeviceState | undefined>;
+  /** Replaces a device's state (after re-evaluating its last evidence under a new policy). */
+  saveDeviceState(state: DeviceState): Promise<void>;
+  /** The verified submods of the device's latest stored attestation. */
+  latestSubmods(deviceId: string): Promise<Record<string, unknown> | undefined>;
   countAttestations(deviceId?: string): Promise<number>;
   appendEvent(type: string, deviceId: string | undefined, data: unknown, at: number): Promise<void>;
   listEvents(afterSeq: number, limit: number): Promise<EventRecord[]>;
