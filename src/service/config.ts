@@ -44,7 +44,7 @@ export const ServiceConfigSchema = Type.Object(
     challengeTtlSeconds: Type.Integer({ minimum: 5, maximum: 60 }),
     /** Attestation interval the service suggests to agents. */
     attestIntervalSeconds: Type.Integer({ minimum: 30, maximum: 86400 }),
-    /** Gateways must present a gateway API key on /authz (X-Posture-Gateway-Key). */
+    /** Gateways must present a gateway API key on /authz (X-Posture-Api-Key). */
     requireGatewayKey: Type.Boolean(),
     tlsCertPath: Type.Optional(Type.String()),
     tlsKeyPath: Type.Optional(Type.String()),

@@ -35,6 +35,10 @@ export const authzRoutes = fp(
       // Only policy resources become metric labels: the path is attacker-controlled (unbounded series otherwise).
       ctx.metrics.authz.inc({ resource: ctx.policy().hasResource(resource) ? resource : '(unknown)', decision: code });
       const body = problem(code, detail, extra);
+      // Gateways that cannot pass the body on (nginx auth_request) can pass these headers.
+      void reply.header('x-posture-problem', code);
+      const reasons = extra.reasons;
+      if (Array.isArray(reasons) && reasons.length > 0) void reply.header('x-posture-reasons', reasons.join(',').slice(0, 1024));
       if (body.status === 401) void reply.header('www-authenticate', `Bearer realm="posture", error="invalid_token", error_description="${code}"`);
       return reply.code(body.status === 401 ? 401 : 403).type('application/problem+json').send(body);
     };
@@ -50,7 +54,8 @@ export const authzRoutes = fp(
       }
       if (!ctx.policy().hasResource(resource)) return deny(reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
       const auth = req.headers.authorization;
-      const token = auth && auth.length < 16_384 && /^Bearer [A-Za-z0-9_.-]+$/.test(auth) ? auth.slice(7) : undefined;
+      // RFC 6750: the scheme name is case-insensitive.
+      const token = auth && auth.length < 16_384 && /^bearer [A-Za-z0-9_.-]+$/i.test(auth) ? auth.slice(7) : undefined;
       if (!token) return deny(reply, resource, 'posture-token-invalid', 'present the posture token as Authorization: Bearer');
       let cached = ctx.tokens.get(token, now);
       if (!cached) {
