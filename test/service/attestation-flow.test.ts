@@ -33,6 +33,16 @@ describe('attestation flow (real SQLite, example policy)', () => {
     expect(authz.statusCode).toBe(403);
     expect(authz.headers['content-type']).toMatch(/application\/problem\+json/);
     expect((authz.json() as { reasons: string[] }).reasons).toContain('disk_encryption.system_volume_unencrypted');
+    // For gateways that cannot pass the body on (nginx auth_request), the same as headers.
+    expect(authz.headers['x-posture-problem']).toBe('posture-noncompliant');
+    expect(String(authz.headers['x-posture-reasons'])).toContain('disk_encryption.system_volume_unencrypted');
+  });
+
+  it('accepts the Bearer scheme in any letter case (RFC 6750)', async () => {
+    const dev = await h.enroll();
+    const token = ((await h.attest(dev)).json() as { posture_token: string }).posture_token;
+    const authz = await h.app.inject({ method: 'GET', url: '/authz/v1/jupyter-hub/', headers: { authorization: `bearer ${token}`, 'x-posture-api-key': h.gatewayKey } });
+    expect(authz.statusCode).toBe(200);
   });
 
   it('denies a revoked device at once, even with an unexpired token', async () => {
