@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { ALG, EAT_JWT_TYP, RESULT_PROFILE } from '../shared/claims.js';
 import type { ServiceKeys } from './keys.js';
+import { isCanonicalBase64url } from './verify-evidence.js';
 import type { DeviceState } from './store/types.js';
 
 export interface ResultClaims extends JWTPayload {
@@ -60,7 +61,7 @@ export function newJti(): string {
  * profile, this issuer and audience, not expired. Returns undefined when invalid.
  */
 export async function verifyPostureToken(keys: ServiceKeys, token: string, opts: { issuer: string; now: Date }): Promise<ResultClaims | undefined> {
-  if (token.length > 16 * 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  if (token.length > 16 * 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) || !isCanonicalBase64url(token)) return undefined;
   let kid: unknown;
   try {
     const h = decodeProtectedHeader(token);

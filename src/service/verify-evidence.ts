@@ -28,6 +28,7 @@ const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'zip'];
 export async function verifyEvidence(token: string, deps: { store: Store; audience: string; now: Date; keyCache?: Map<string, CryptoKey> }): Promise<VerifiedEvidence> {
   if (token.length > MAX_EVIDENCE_BYTES) throw new ProblemError('payload-too-large');
   if (!COMPACT_JWS.test(token)) throw new ProblemError('evidence-malformed', 'expected a compact JWS (three base64url parts)');
+  if (!isCanonicalBase64url(token)) throw new ProblemError('evidence-malformed', 'a part is not canonical base64url');
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(token) as Record<string, unknown>;
@@ -43,7 +44,6 @@ export async function verifyEvidence(token: string, deps: { store: Store; audien
 
   const device = await deps.store.getDeviceByJkt(header.kid);
   if (!device) throw new ProblemError('evidence-unknown-key');
-  if (device.revokedAt !== undefined) throw new ProblemError('device-revoked');
 
   let key = deps.keyCache?.get(device.jkt);
   if (!key) {
@@ -65,6 +65,8 @@ export async function verifyEvidence(token: string, deps: { store: Store; audien
     throw mapJoseError(e);
   }
 
+  // Only a holder of the key learns that its device is revoked (no oracle for thumbprints).
+  if (device.revokedAt !== undefined) throw new ProblemError('device-revoked');
   const nowS = Math.floor(deps.now.getTime() / 1000);
   const iat = payload.iat as number;
   const exp = payload.exp as number;
@@ -103,4 +105,13 @@ function mapJoseError(e: unknown): ProblemError {
   if (e instanceof errors.JOSEAlgNotAllowed) return new ProblemError('evidence-algorithm-rejected');
   if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid) return new ProblemError('evidence-malformed', (e as Error).message);
   return new ProblemError('evidence-malformed', 'the token could not be verified');
+}
+
+/**
+ * True when every part decodes and re-encodes to itself: base64url with non-zero unused
+ * bits in the last character decodes to the same bytes, which would let one signature be
+ * written several ways.
+ */
+export function isCanonicalBase64url(token: string): boolean {
+  return token.split('.').every((part) => Buffer.from(part, 'base64url').toString('base64url') === part);
 }
