@@ -2,6 +2,7 @@
  * Parsed YAML → a compiled `Policy`, or every reason it is not one. The schema runs
  * first; the cross-reference checks only run on a document whose shape is right.
  */
+import { rewriteAliases } from './aliases.js';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { CHECK_IDS, type CheckId } from '../../shared/check-ids.js';
@@ -132,7 +133,10 @@ function compileResources(doc: PolicyDocument, errors: PolicyError[]): PolicyRes
  * recorded on the result. Returns every error found (schema errors alone when the
  * shape is wrong); never throws for bad input.
  */
-export function compilePolicy(value: unknown, source: string, revision: string): { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] } {
+export function compilePolicy(raw: unknown, source: string, revision: string): { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] } {
+  const aliased = rewriteAliases(raw);
+  if (aliased.errors.length > 0) return { ok: false, errors: aliased.errors };
+  const value = aliased.value;
   const shape = schemaErrors(value);
   if (shape.length > 0) return { ok: false, errors: shape };
   const doc = value as PolicyDocument;

@@ -157,3 +157,32 @@ describe('loadPolicy', () => {
     );
   });
 });
+
+describe('mfa.max_auth_age alias', () => {
+  const withMfa = (mfa: string) => `version: 1
+segments:
+  s:
+    requirements:
+      mfa: ${mfa}
+resources:
+  - name: r
+    segment: s
+    match: { hosts: [r.ai.internal], path_prefix: / }
+groups:
+  g: { segments: [s] }
+`;
+
+  it('accepts max_auth_age: 12h as 43200 seconds', () => {
+    const r = loadPolicy(withMfa('{ required: true, amr_any: [mfa], max_auth_age: 12h }'), 'alias.yaml');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.policy.segments.get('s')?.requirements.mfa).toEqual({ required: true, amr_any: ['mfa'], max_auth_age_seconds: 43200 });
+  });
+
+  it('rejects a malformed duration and a duplicate of max_auth_age_seconds', () => {
+    const bad = loadPolicy(withMfa('{ required: true, max_auth_age: twelve }'), 'alias.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]?.path).toBe('/segments/s/requirements/mfa/max_auth_age');
+    const both = loadPolicy(withMfa('{ required: true, max_auth_age: 12h, max_auth_age_seconds: 60 }'), 'alias.yaml');
+    expect(both.ok).toBe(false);
+  });
+});
