@@ -1,47 +1,38 @@
 // `npm run bench`: each figure is measured in this run next to its baseline, and
-// reported as a ratio, so that the numbers mean something on any machine.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import si from 'systeminformation';
-import { collectLive } from '../dist/src/agent/collect.js';
-import { currentPlatform } from '../dist/src/agent/platform.js';
+// reported as a ratio, so that the numbers mean something on any machine. What the
+// numbers mean, and the figures of a reference run: docs/benchmarks.md.
+import { cpus } from 'node:os';
+import { benchAttestations } from './attestations.js';
+import { benchAuthzScale } from './authz-scale.js';
+import { benchAuthzThroughput } from './authz-throughput.js';
+import { benchCollection } from './collection.js';
+import { printTable } from './lib/stats.js';
 
-const ROUNDS = 9;
+const t0 = performance.now();
+console.log(`posture benchmarks: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`);
+const collection = await benchCollection();
+const authz = await benchAuthzThroughput();
+const attest = await benchAttestations();
+const scale = await benchAuthzScale();
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function time(fn) {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-async function benchCollection() {
-  const platform = currentPlatform();
-  if (!platform) throw new Error(`unsupported platform ${process.platform}`);
-  const cacheDir = join(await mkdtemp(join(tmpdir(), 'posture-bench-')), 'probe-cache');
-  // Baseline: the systeminformation calls an agent built on it would make, concurrently.
-  const baseline = () => Promise.all([si.osInfo(), si.blockDevices(), si.processes(), si.uuid(), si.fsSize()]);
-  await baseline();
-  const cold = await time(() => collectLive({ platform }));
-  await collectLive({ platform, cacheDir }); // fill the cache of slow probes
-  const ours = [];
-  const theirs = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    ours.push(await time(() => collectLive({ platform, cacheDir })));
-    theirs.push(await time(baseline));
-  }
-  const o = median(ours);
-  const t = median(theirs);
-  console.log('collection (all 7 checks, concurrently, live on this machine)');
-  console.log(`  first run, no probe cache:          ${cold.toFixed(0)} ms`);
-  console.log(`  steady state (median of ${ROUNDS}):        ${o.toFixed(0)} ms`);
-  console.log(`  systeminformation baseline (median): ${t.toFixed(0)} ms  (osInfo, blockDevices, processes, uuid, fsSize)`);
-  console.log(`  ratio ours / baseline:               ${(o / t).toFixed(2)}`);
-}
-
-await benchCollection();
+const n = (x) => Math.round(x).toLocaleString('en-US');
+const ms = (x) => `${x.toFixed(2)} ms`;
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+const [small, large] = scale.steady;
+const [coldSmall, coldLarge] = scale.cold;
+const worstScale = Math.max(scale.ratio.steadyP50, scale.ratio.steadyP99, scale.ratio.steadyRate);
+console.log(`\nsummary (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+printTable(['figure', 'ours', 'baseline', 'ratio', 'goal', ''], [
+  ['collection, steady state', ms(collection.ours), `${ms(collection.baseline)} systeminformation`, collection.ratio.toFixed(2), 'lower is better', ''],
+  ['authz decisions/s (50 conns)', n(authz.ours.rps), `${n(authz.base.rps)} bare node:http`, authz.ratio.toFixed(2), '>= 0.70', verdict(authz.ratio >= 0.7)],
+  ['authz p50 / p99', `${ms(authz.ours.p50)} / ${ms(authz.ours.p99)}`, `${ms(authz.base.p50)} / ${ms(authz.base.p99)}`, '', 'p99 <= 5 ms', verdict(authz.ours.p99 <= 5)],
+  ['authz server CPU per request', `${authz.ours.serverUsPerOk.toFixed(1)} µs`, `${authz.base.serverUsPerOk.toFixed(1)} µs`, authz.cpuRatio.toFixed(2), '(bare / ours)', ''],
+  ['attestations/s (32 agents)', n(attest.ours.rps), `${n(attest.verifyRate)} jose jwtVerify`, attest.ratio.toFixed(2), '>= 0.50', verdict(attest.ratio >= 0.5)],
+  ['attestations durable', `${n(attest.inDb)} in DB`, `${n(attest.acked)} acknowledged`, (attest.inDb / attest.acked).toFixed(2), '= 1.00', verdict(attest.inDb === attest.acked)],
+  ['authz 100k devices, steady req/s', n(large.rps), `${n(small.rps)} with 100`, scale.ratio.steadyRate.toFixed(2), '<= 1.20 (100/100k)', verdict(scale.ratio.steadyRate <= 1.2)],
+  ['authz 100k devices, steady p50/p99', `${ms(large.p50)} / ${ms(large.p99)}`, `${ms(small.p50)} / ${ms(small.p99)}`, `${scale.ratio.steadyP50.toFixed(2)} / ${scale.ratio.steadyP99.toFixed(2)}`, '<= 1.20', verdict(worstScale <= 1.2)],
+  ['authz 100k devices, cold p50/p99', `${ms(coldLarge.p50)} / ${ms(coldLarge.p99)}`, `${ms(coldSmall.p50)} / ${ms(coldSmall.p99)}`, `${scale.ratio.coldP50.toFixed(2)} / ${scale.ratio.coldP99.toFixed(2)}`, '(informative)', ''],
+]);
+const others = [authz.ours, authz.base, attest.ours, small, large].map((r) => r.otherCpu);
+const maxOther = Math.max(...others.filter((x) => !Number.isNaN(x)));
+if (maxOther > 0.2) console.log(`note: other processes used up to ${Math.round(maxOther * 100)}% of a core during the measurements; figures on a busy machine are noisy.`);

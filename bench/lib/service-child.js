@@ -1,0 +1,18 @@
+// Child process: one posture service (dist build) listening on 127.0.0.1, port 0.
+// Protocol over IPC: → {type:'ready', url} ; ← {type:'cpu'} → {type:'cpu', usage} ;
+// ← {type:'stop'} → closes the service (flushing pending writes) and exits.
+import { resolveConfig } from '../../dist/src/service/config.js';
+import { startService } from '../../dist/src/service/server.js';
+
+const [dataDir, policyPath, publicUrl] = process.argv.slice(2);
+// No identity provider here: like the test harness, the bench service accepts the MFA
+// facts of the (synthetic) compliant report, so that the device is allowed at all.
+const config = resolveConfig({ host: '127.0.0.1', port: '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': 'silent', 'insecure-trust-agent-mfa': 'true' }, {});
+const service = await startService(config);
+process.on('message', (msg) => {
+  if (msg?.type === 'cpu') process.send({ type: 'cpu', usage: process.cpuUsage() });
+  if (msg?.type === 'stop') {
+    void service.close().then(() => process.exit(0));
+  }
+});
+process.send({ type: 'ready', url: service.url });
