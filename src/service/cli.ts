@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isPostureError, PostureError } from '../shared/errors.js';
 import { createApiKey, hashSecret } from './api-keys.js';
@@ -13,16 +13,17 @@ import { rotateServiceKey } from './keys.js';
 import { parseDuration } from './policy/duration.js';
 import { checkPolicyFile } from './policy-runtime.js';
 import { startService } from './server.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { describeStore, openStore as openConfiguredStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
 export const SERVICE_USAGE = `Usage: posture-service <command> [options]
 
-  start [--host H] [--port P] [--data-dir D] [--policy FILE] [--public-url URL]
+  start [--host H] [--port P] [--data-dir D] [--database-url postgres://…] [--policy FILE] [--public-url URL]
         [--tls-cert FILE --tls-key FILE] [--log-level info]
         [--oidc-issuer URL --oidc-client-id ID [--oidc-user-claim preferred_username|email|upn|sub]
          [--oidc-acr-values V] [--oidc-max-age S]] [--insecure-trust-agent-mfa]
-                                   Run the service (SQLite in the data directory); with an
+                                   Run the service (SQLite in the data directory, or PostgreSQL
+                                   with a database URL: docs/deployment.md); with an
                                    OIDC issuer it verifies the users' MFA (docs/identity-providers.md)
   enroll-token --user U [--groups a,b] [--ttl 24h] [--data-dir D]
                                    Print a single-use enrolment code (last word of the output)
@@ -34,7 +35,7 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
   policy check FILE                Validate a policy and explain what each segment requires
   keys rotate [--data-dir D]       Start signing with a new key (old keys stay published until their tokens expire)
 
-Environment: POSTURE_SERVICE_HOST, _PORT, _DATA_DIR, _POLICY, _PUBLIC_URL, _TLS_CERT, _TLS_KEY, _LOG_LEVEL,
+Admin commands take --database-url too. Environment: DATABASE_URL, POSTURE_SERVICE_HOST, _PORT, _DATA_DIR, _POLICY, _PUBLIC_URL, _TLS_CERT, _TLS_KEY, _LOG_LEVEL,
   _OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_USER_CLAIM, _OIDC_ACR_VALUES, _OIDC_MAX_AGE.`;
 
 export interface ServiceCliIo {
@@ -51,11 +52,14 @@ function parse<const T extends NonNullable<ParseArgsConfig['options']>>(args: re
   }
 }
 
-const DATA_DIR = { 'data-dir': { type: 'string' } } as const;
+const DATA_DIR = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
 
-function openStore(dataDirFlag: string | undefined, env: ServiceCliIo['env']): Store {
-  const dir = resolve(dataDirFlag ?? env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(env));
-  return openSqliteStore(join(dir, 'posture.db'));
+/** The admin commands' store: the same selection as `start` (PostgreSQL by URL, else SQLite in the data dir). */
+async function openStore(values: { 'data-dir'?: string; 'database-url'?: string }, env: ServiceCliIo['env']): Promise<Store> {
+  const dataDir = resolve(values['data-dir'] ?? env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(env));
+  const databaseUrl = values['database-url'] ?? env.POSTURE_SERVICE_DATABASE_URL ?? env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) throw new PostureError('USAGE', 'the database URL (--database-url or DATABASE_URL) must start with postgres:// or postgresql://');
+  return openConfiguredStore(databaseUrl ? { dataDir, databaseUrl } : { dataDir });
 }
 
 function splitList(v: string | undefined): string[] {
@@ -80,13 +84,13 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
     case 'start': {
       const { values } = parse(rest, {
         host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, policy: { type: 'string' },
-        'public-url': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'log-level': { type: 'string' }, 'insecure-trust-agent-mfa': { type: 'boolean' },
+        'public-url': { type: 'string' }, 'database-url': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'log-level': { type: 'string' }, 'insecure-trust-agent-mfa': { type: 'boolean' },
         'oidc-issuer': { type: 'string' }, 'oidc-client-id': { type: 'string' }, 'oidc-user-claim': { type: 'string' },
         'oidc-acr-values': { type: 'string' }, 'oidc-max-age': { type: 'string' },
       });
       const config = resolveConfig({ ...values, 'insecure-trust-agent-mfa': values['insecure-trust-agent-mfa'] ? 'true' : undefined }, io.env);
       const running = await startService(config, { handleSignals: true });
-      io.stderr(`posture-service: listening on ${running.url} (data ${config.dataDir}, policy ${config.policyPath})\n`);
+      io.stderr(`posture-service: listening on ${running.url} (store ${describeStore(config)}, policy ${config.policyPath})\n`);
       await running.closed;
       return 0;
     }
@@ -97,7 +101,7 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
       if (groups.some((g) => !NAME.test(g))) throw new PostureError('USAGE', 'group names use letters, digits, . _ @ + -');
       const ttlMs = parseDuration(values.ttl ?? '24h');
       if (ttlMs === undefined || ttlMs <= 0 || ttlMs > 30 * 86_400_000) throw new PostureError('USAGE', '--ttl must be a duration like 30m, 24h or 7d (at most 30d)');
-      const store = openStore(values['data-dir'], io.env);
+      const store = await openStore(values, io.env);
       try {
         const code = `enr_${randomBytes(16).toString('base64url')}`;
         const now = Date.now();
@@ -114,7 +118,7 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
       const { values } = parse(more, { scope: { type: 'string' }, resources: { type: 'string' }, label: { type: 'string' }, ...DATA_DIR });
       if (values.scope !== 'admin' && values.scope !== 'gateway') throw new PostureError('USAGE', '--scope must be admin or gateway');
       const resources = values.scope === 'admin' ? ['*'] : splitList(values.resources ?? '*');
-      const store = openStore(values['data-dir'], io.env);
+      const store = await openStore(values, io.env);
       try {
         const { id, secret } = await createApiKey(store, values.scope, resources, Date.now(), values.label);
         io.stdout(`${values.scope} API key ${id} for resources ${resources.join(', ')} (shown once; send it as X-Posture-Api-Key):\n${secret}\n`);
@@ -144,7 +148,7 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
       const [sub, ...more] = rest;
       if (sub !== 'rotate') throw new PostureError('USAGE', 'usage: keys rotate [--data-dir D]');
       const { values } = parse(more, DATA_DIR);
-      const store = openStore(values['data-dir'], io.env);
+      const store = await openStore(values, io.env);
       try {
         const rec = await rotateServiceKey(store, Date.now());
         io.stdout(`now signing with ${rec.kid}; earlier keys stay published until their tokens expire (running services pick it up within 30 s)\n`);
@@ -165,7 +169,7 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
 
 async function devicesCommand(rest: readonly string[], io: ServiceCliIo): Promise<number> {
   const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...DATA_DIR }, true);
-  const store = openStore(values['data-dir'], io.env);
+  const store = await openStore(values, io.env);
   try {
     if (positionals[0] === 'revoke') {
       const id = positionals[1];

@@ -56,6 +56,11 @@ export const ServiceConfigSchema = Type.Object(
      * tests and trials only; by default such facts are dropped and MFA cannot be proven.
      */
     insecureTrustAgentMfa: Type.Boolean(),
+    /**
+     * PostgreSQL connection URL (`--database-url`, `DATABASE_URL`): several replicas share
+     * it. Without it the store is SQLite in the data directory.
+     */
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$', maxLength: 2048 })),
   },
   { additionalProperties: false },
 );
@@ -89,6 +94,7 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
   const tlsKeyPath = pick('tls-key', 'TLS_KEY');
   const scheme = tlsCertPath ? 'https' : 'http';
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const databaseUrl = pick('database-url', 'DATABASE_URL') ?? env.DATABASE_URL;
   const cfg = {
     host,
     port,
@@ -104,10 +110,13 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
     ...(tlsKeyPath ? { tlsKeyPath: resolve(tlsKeyPath) } : {}),
     ...oidcConfig(pick),
     insecureTrustAgentMfa: (pick('insecure-trust-agent-mfa', 'INSECURE_TRUST_AGENT_MFA') ?? 'false') === 'true',
+    ...(databaseUrl ? { databaseUrl } : {}),
   };
   if (!Value.Check(ServiceConfigSchema, cfg)) {
     const first = [...Value.Errors(ServiceConfigSchema, cfg)][0];
-    throw new PostureError('USAGE', `invalid setting ${first?.path.slice(1) ?? '?'}: ${first?.message ?? 'invalid'} (got ${JSON.stringify(first?.value)})`);
+    // Never echo a database URL: it may carry a password.
+    const got = first?.path === '/databaseUrl' ? 'a URL that is not postgres:// or postgresql://' : JSON.stringify(first?.value);
+    throw new PostureError('USAGE', `invalid setting ${first?.path.slice(1) ?? '?'}: ${first?.message ?? 'invalid'} (got ${got})`);
   }
   if (!!cfg.tlsCertPath !== !!cfg.tlsKeyPath) throw new PostureError('USAGE', 'TLS needs both --tls-cert and --tls-key');
   if (cfg.oidc) assertIssuerUrl(cfg.oidc.issuer);

@@ -1,11 +1,10 @@
 /** Starts the service: store, keys, hot-reloaded policy, HTTP(S) listener, housekeeping. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildApp } from './app.js';
 import type { ServiceConfig } from './config.js';
 import { loadServiceKeys } from './keys.js';
 import { createPolicyRuntime } from './policy-runtime.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { describeStore, openStore } from './store/open.js';
 
 export interface RunningService {
   /** Base URL actually listening (with the real port when 0 was asked). */
@@ -21,12 +20,13 @@ export interface RunningService {
  * @throws Error when the store, policy or listener cannot start.
  */
 export async function startService(config: ServiceConfig, opts: { handleSignals?: boolean } = {}): Promise<RunningService> {
-  const store = openSqliteStore(join(config.dataDir, 'posture.db'));
   const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+  // Pool errors on idle connections arrive before the app (and its logger) may exist.
+  const ref: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
+  const store = await openStore(config, { onError: (err) => ref.app?.log.error({ err }, 'database connection error') });
   const ttlMs = config.resultTtlSeconds * 1000;
   const keys = await loadServiceKeys(store, { now: () => Date.now(), publishRetiredForMs: ttlMs + 120_000 });
   // The policy logs through the app's logger, which exists only after the policy loaded.
-  const ref: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
   const policy = await createPolicyRuntime(config.policyPath, {
     onReload: (msg) => ref.app?.log.info(msg),
     onError: (msg) => ref.app?.log.error(msg),
@@ -46,6 +46,7 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
 
   if (config.insecureTrustAgentMfa) app.log.warn('INSECURE: --insecure-trust-agent-mfa accepts the MFA facts agents report about themselves; use only for tests and trials');
   else if (!config.oidc) app.log.warn('no OIDC issuer configured (--oidc-issuer): MFA cannot be proven, so segments that require MFA deny every device; see docs/identity-providers.md');
+  app.log.info(`store: ${describeStore(config)}`);
   const address = await app.listen({ host: config.host, port: config.port });
   const port = Number(new URL(address).port);
   const scheme = config.tlsCertPath ? 'https' : 'http';

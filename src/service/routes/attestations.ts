@@ -30,9 +30,10 @@ export const attestationsRoutes = fp(
       ctx.metrics.verifySeconds.observe((performance.now() - t0) / 1000);
       const { device, claims } = verified;
       const policy = ctx.policy();
+      const requirements = policy.requirementsFor(device.groups);
       // MFA facts are the service's own: the ID token re-verified, never the agent's word.
       if (claims.submods.mfa) {
-        const bound = await ctx.mfa.bind({ submod: claims.submods.mfa, device, evidenceNonce: claims.eat_nonce, now, platform: claims.device.platform, requirement: policy.requirementsFor(device.groups).mfa });
+        const bound = await ctx.mfa.bind({ submod: claims.submods.mfa, device, evidenceNonce: claims.eat_nonce, now, platform: claims.device.platform, requirement: requirements.mfa });
         claims.submods.mfa = bound.submod;
         if (bound.rejected) await ctx.store.appendEvent('mfa.id-token-rejected', device.id, { code: bound.rejected.code, detail: bound.rejected.detail }, now.getTime());
       }
@@ -78,7 +79,7 @@ export const attestationsRoutes = fp(
         fresh_until: new Date(state.freshUntil).toISOString(),
         resources: state.resources,
         segments: state.segments,
-        requirements: policy.requirementsFor(device.groups),
+        requirements,
         next_attestation_in: ctx.config.attestIntervalSeconds,
         ...(ctx.mfa.hint ? { idp: ctx.mfa.hint } : {}),
       };

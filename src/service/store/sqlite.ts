@@ -29,6 +29,14 @@ export function openSqliteStore(path: string): Store {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   const stmts = q.prepare(db);
+  // Nonces need no fsync: losing one in a power cut only makes that agent ask again. A
+  // second connection with synchronous=NORMAL keeps challenges off the durable path.
+  const nonceDb: Db = path === ':memory:' ? db : new Database(path);
+  if (nonceDb !== db) {
+    nonceDb.pragma('synchronous = NORMAL');
+    nonceDb.pragma('busy_timeout = 5000');
+  }
+  const insertNonce = nonceDb.prepare('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)');
 
   let queue: Pending[] = [];
   let scheduled = false;
@@ -74,7 +82,7 @@ export function openSqliteStore(path: string): Store {
         return changed;
       })(),
     createNonce: async (nonce, expiresAt) => {
-      stmts.insertNonce.run(nonce, expiresAt);
+      insertNonce.run(nonce, expiresAt);
     },
     recordAttestation: (write) =>
       new Promise<AttestationOutcome>((resolve, reject) => {
@@ -130,6 +138,7 @@ export function openSqliteStore(path: string): Store {
     ping: async () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
     close: async () => {
       if (queue.length > 0) flush();
+      if (nonceDb !== db) nonceDb.close();
       db.close();
     },
   };

@@ -1,0 +1,212 @@
+/**
+ * The PostgreSQL store, for several service replicas sharing one database (selected by
+ * `DATABASE_URL`). Same semantics as the SQLite store: single-use enrolment codes and
+ * nonces, jti uniqueness (a replayed jti rolls back and so restores its nonce), atomic
+ * enrolment. Each attestation is its own transaction, acknowledged after COMMIT (with
+ * the server's default `synchronous_commit = on`, i.e. durable). READ COMMITTED with
+ * row locks suffices: the single-use checks are `DELETE … RETURNING` / `UPDATE … WHERE
+ * used_at IS NULL` / `INSERT … ON CONFLICT DO NOTHING`, which wait for a concurrent
+ * writer of the same row and then see its outcome.
+ *
+ * Events get their `seq` while an advisory transaction lock is held, so a reader of the
+ * change feed never sees seq N+1 committed before seq N. Cross-replica cache
+ * invalidation (LISTEN/NOTIFY) is the next step: `notify()` below is where a replica
+ * will announce changes, on a channel the others `LISTEN` to over a dedicated client.
+ */
+import pg from 'pg';
+import type { AttestationOutcome, DeviceRecord, DeviceState, Store } from './types.js';
+import { EVENTS_LOCK_KEY, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import * as q from './sqlite-queries.js';
+
+const INT8_OID = 20;
+
+/** BIGINT (epoch ms, COUNT, BIGSERIAL) as a JS number: every value we store is far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Aborts a transaction with an outcome (the transaction is rolled back). */
+class Abort<T> {
+  constructor(readonly value: T) {}
+}
+
+export interface PostgresStoreOptions {
+  /** Pool size per replica (default 10). */
+  max?: number;
+  /** Reported for pool errors on idle clients (a dropped connection); default: ignored. */
+  onError?: (err: Error) => void;
+}
+
+/** Connects to `url` (postgres:// or postgresql://), migrates the schema and returns the store. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types, application_name: 'posture-service' });
+  // An idle client losing its connection must not crash the service; the next query reconnects.
+  pool.on('error', (err) => opts.onError?.(err));
+  try {
+    await migrate(pool);
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+
+  const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query<R>(sql, params)).rows[0];
+  const all = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> => (await pool.query<R>(sql, params)).rows;
+
+  /** Runs `fn` in a transaction; an `Abort` thrown inside rolls back and yields its value. */
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await pool.connect();
+    // A connection-level failure (no SQLSTATE) leaves the client in doubt: discard it.
+    let discard: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      try {
+        const result = await fn(c);
+        await c.query('COMMIT');
+        return result;
+      } catch (e) {
+        await c.query('ROLLBACK');
+        if (e instanceof Abort) return e.value as T;
+        throw e;
+      }
+    } catch (e) {
+      if (!(e instanceof Error) || typeof (e as { code?: unknown }).code !== 'string') discard = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    } finally {
+      c.release(discard);
+    }
+  }
+
+  /** Appends an event inside `c`'s transaction, as its last write (see the header). */
+  const insertEvent = async (c: pg.PoolClient, at: number, type: string, deviceId: string | null, dataJson: string): Promise<void> => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
+    await c.query('INSERT INTO events (at, type, device_id, data_json) VALUES ($1, $2, $3, $4)', [at, type, deviceId, dataJson]);
+  };
+
+  const store: Store = {
+    kind: 'postgres',
+    createEnrollmentCode: async (rec) => {
+      await pool.query('INSERT INTO enrollment_codes (hash, user_name, groups_json, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [rec.hash, rec.user, JSON.stringify(rec.groups), rec.createdAt, rec.expiresAt]);
+    },
+    enrollDevice: (codeHash, now, device) =>
+      tx(async (c): Promise<DeviceRecord | 'code-invalid' | 'key-in-use'> => {
+        // Claims the code: a concurrent enrolment with the same code waits here, then finds it used.
+        const code = (await c.query<{ user_name: string; groups_json: string }>(
+          'UPDATE enrollment_codes SET used_at = $1, device_id = $2 WHERE hash = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_name, groups_json',
+          [now, device.id, codeHash],
+        )).rows[0];
+        if (!code) throw new Abort('code-invalid');
+        const inserted = await c.query(
+          'INSERT INTO devices (id, jkt, public_jwk, user_name, groups_json, enrolled_at, platform, hostname) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (jkt) DO NOTHING',
+          [device.id, device.jkt, JSON.stringify(device.publicJwk), code.user_name, code.groups_json, device.enrolledAt, device.platform ?? null, device.hostname ?? null],
+        );
+        if (inserted.rowCount !== 1) throw new Abort('key-in-use');
+        const rec: DeviceRecord = { ...device, user: code.user_name, groups: JSON.parse(code.groups_json) as string[] };
+        await insertEvent(c, now, 'device.enrolled', rec.id, JSON.stringify({ user: rec.user, groups: rec.groups, jkt: rec.jkt }));
+        return rec;
+      }),
+    getDevice: async (id) => q.toDevice(await one<q.DeviceRow>('SELECT * FROM devices WHERE id = $1', [id])),
+    getDeviceByJkt: async (jkt) => q.toDevice(await one<q.DeviceRow>('SELECT * FROM devices WHERE jkt = $1', [jkt])),
+    listDevices: async () => (await all<q.DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id')).map((r) => q.toDevice(r) as DeviceRecord),
+    revokeDevice: (id, at) =>
+      tx(async (c) => {
+        const changed = ((await c.query('UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount ?? 0) > 0;
+        if (changed) await insertEvent(c, at, 'device.revoked', id, '{}');
+        return changed;
+      }),
+    createNonce: async (nonce, expiresAt) => {
+      await pool.query('INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2)', [nonce, expiresAt]);
+    },
+    recordAttestation: (w) =>
+      tx(async (c): Promise<AttestationOutcome> => {
+        // FOR SHARE: a concurrent revocation waits for this attestation (or this one sees it).
+        const device = (await c.query<{ revoked_at: number | null }>('SELECT revoked_at FROM devices WHERE id = $1 FOR SHARE', [w.deviceId])).rows[0];
+        if (!device || device.revoked_at !== null) throw new Abort('device-revoked');
+        const consumed = await c.query('DELETE FROM nonces WHERE nonce = $1 AND expires_at > $2', [w.nonce, w.receivedAt]);
+        if (consumed.rowCount !== 1) throw new Abort('nonce-invalid');
+        const jti = await c.query('INSERT INTO jtis (jti, device_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING', [w.jti, w.deviceId, w.jtiExpiresAt]);
+        // The rollback restores the nonce: a replayed jti must not burn a legitimate challenge.
+        if (jti.rowCount !== 1) throw new Abort('replayed');
+        const stateJson = JSON.stringify(w.state);
+        await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods ?? null), stateJson]);
+        await c.query(UPSERT_STATE, [w.deviceId, stateJson, w.receivedAt]);
+        return 'stored';
+      }),
+    getDeviceState: async (id) => {
+      const row = await one<{ state_json: string }>('SELECT state_json FROM device_state WHERE device_id = $1', [id]);
+      return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
+    },
+    saveDeviceState: async (state) => {
+      await pool.query(UPSERT_STATE, [state.deviceId, JSON.stringify(state), state.updatedAt]);
+    },
+    latestSubmods: async (id) => {
+      const row = await one<{ submods_json: string }>('SELECT submods_json FROM attestations WHERE device_id = $1 ORDER BY id DESC LIMIT 1', [id]);
+      return row ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+    },
+    countAttestations: async (id) =>
+      (id ? await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations WHERE device_id = $1', [id]) : await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations', []))?.n ?? 0,
+    appendEvent: async (type, deviceId, data, at) => {
+      await tx((c) => insertEvent(c, at, type, deviceId ?? null, JSON.stringify(data ?? {})));
+    },
+    listEvents: async (afterSeq, limit) => (await all<q.EventRow>('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(q.toEvent),
+    createApiKey: async (rec) => {
+      await pool.query('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES ($1, $2, $3, $4, $5, $6)', [rec.id, rec.hash, rec.scope, JSON.stringify(rec.resources), rec.createdAt, rec.label ?? null]);
+    },
+    findApiKey: async (hash) => q.toApiKey(await one<q.ApiKeyRow>('SELECT * FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [hash])),
+    listServiceKeys: async () => (await all<q.ServiceKeyRow>('SELECT * FROM service_keys ORDER BY created_at, kid')).map(q.toServiceKey),
+    insertServiceKey: async (rec, retireOthersAt) => {
+      await tx(async (c) => {
+        if (retireOthersAt !== undefined) await c.query('UPDATE service_keys SET retired_at = $1 WHERE retired_at IS NULL', [retireOthersAt]);
+        await c.query('INSERT INTO service_keys (kid, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4)', [rec.kid, JSON.stringify(rec.privateJwk), JSON.stringify(rec.publicJwk), rec.createdAt]);
+      });
+    },
+    rememberIdToken: async (rec) => {
+      const inserted = await pool.query(
+        'INSERT INTO idp_tokens (hash, device_id, issuer, subject, facts_json, verified_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING',
+        [rec.hash, rec.deviceId, rec.issuer, rec.subject, JSON.stringify(rec.facts), rec.verifiedAt, rec.expiresAt],
+      );
+      if (inserted.rowCount === 1) return 'stored';
+      const owner = await one<{ device_id: string }>('SELECT device_id FROM idp_tokens WHERE hash = $1', [rec.hash]);
+      // Purged between the two statements: treat as known to this device only if it is this device's.
+      return owner?.device_id === rec.deviceId || !owner ? 'known' : 'other-device';
+    },
+    findIdToken: async (hash, now) => q.toIdToken(await one<q.IdTokenRow>('SELECT * FROM idp_tokens WHERE hash = $1 AND expires_at > $2', [hash, now])),
+    purgeExpired: async (now) => {
+      await tx(async (c) => {
+        await c.query('DELETE FROM idp_tokens WHERE expires_at <= $1', [now]);
+        await c.query('DELETE FROM nonces WHERE expires_at <= $1', [now]);
+        await c.query('DELETE FROM jtis WHERE expires_at <= $1', [now]);
+        await c.query('DELETE FROM enrollment_codes WHERE expires_at <= $1 AND used_at IS NULL', [now]);
+      });
+    },
+    ping: async () => (await one<{ ok: number }>('SELECT 1 AS ok', []))?.ok === 1,
+    close: async () => {
+      await pool.end();
+    },
+  };
+  return store;
+}
+
+const UPSERT_STATE = 'INSERT INTO device_state (device_id, state_json, updated_at) VALUES ($1, $2, $3) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at';
+
+/** Applies the pending migrations in one transaction, under an advisory lock (replicas may start together). */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await c.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const row = (await c.query<{ version: number }>('SELECT version FROM schema_version')).rows[0];
+    const current = row?.version ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) throw new Error(`the database schema (version ${current}) is newer than this service (${POSTGRES_MIGRATIONS.length}); upgrade the service`);
+    for (const sql of POSTGRES_MIGRATIONS.slice(current)) await c.query(sql);
+    if (!row) await c.query('INSERT INTO schema_version (version) VALUES ($1)', [POSTGRES_MIGRATIONS.length]);
+    else if (current < POSTGRES_MIGRATIONS.length) await c.query('UPDATE schema_version SET version = $1', [POSTGRES_MIGRATIONS.length]);
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
