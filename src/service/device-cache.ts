@@ -24,6 +24,11 @@ export class DeviceCache {
     return entry;
   }
 
+  /** The cached entry, if any, without touching the store. */
+  peek(id: string): CachedDevice | undefined {
+    return this.entries.get(id);
+  }
+
   set(id: string, entry: CachedDevice): void {
     if (this.entries.size >= this.maxEntries && !this.entries.has(id)) {
       const oldest = this.entries.keys().next().value;

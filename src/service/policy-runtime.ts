@@ -16,6 +16,7 @@ import type { PolicyEngine, PostureEvaluation, PostureInput } from './policy-eng
 
 /** A PolicyEngine over one loaded policy. */
 export function engineFor(policy: Policy): PolicyEngine {
+  const resourceNames = new Set(policy.resources.map((r) => r.name));
   return {
     revision: policy.revision,
     evaluate(input: PostureInput): PostureEvaluation {
@@ -39,7 +40,7 @@ export function engineFor(policy: Policy): PolicyEngine {
       };
     },
     requirementsFor: (groups) => requirementsForDevice(policy, groups).requirements,
-    hasResource: (name) => policy.resources.some((r) => r.name === name),
+    hasResource: (name) => resourceNames.has(name),
     resourceNames: () => policy.resources.map((r) => r.name),
   };
 }

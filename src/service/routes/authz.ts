@@ -21,14 +21,25 @@ export const authzRoutes = fp(
     const ctx = app.posture;
     const keyCache = new Map<string, { key: ApiKeyRecord | undefined; until: number }>();
 
-    const gatewayKey = async (raw: string | undefined, now: number): Promise<ApiKeyRecord | undefined> => {
+    const gatewayKey = (raw: string | undefined, now: number): ApiKeyRecord | undefined | Promise<ApiKeyRecord | undefined> => {
       if (!raw || raw.length > 200) return undefined; // no valid key is longer; never cache attacker-sized strings
       const hit = keyCache.get(raw);
       if (hit && hit.until > now) return hit.key;
-      const key = await findApiKey(ctx.store, raw);
-      if (keyCache.size > 10_000) keyCache.clear();
-      keyCache.set(raw, { key, until: now + KEY_CACHE_MS });
-      return key;
+      return findApiKey(ctx.store, raw).then((key) => {
+        if (keyCache.size > 10_000) keyCache.clear();
+        keyCache.set(raw, { key, until: now + KEY_CACHE_MS });
+        return key;
+      });
+    };
+    // One labelled counter child per resource: prom-client hashes label sets on every inc().
+    const allowCounters = new Map<string, { inc: () => void }>();
+    const countAllow = (resource: string): void => {
+      let c = allowCounters.get(resource);
+      if (!c) {
+        c = ctx.metrics.authz.labels(resource, 'allow');
+        allowCounters.set(resource, c);
+      }
+      c.inc();
     };
 
     const deny = (reply: FastifyReply, resource: string, code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}): FastifyReply => {
@@ -49,10 +60,12 @@ export const authzRoutes = fp(
       const now = nowDate.getTime();
       if (ctx.config.requireGatewayKey) {
         const raw = req.headers[API_KEY_HEADER];
-        const key = await gatewayKey(typeof raw === 'string' ? raw : undefined, now);
+        const found = gatewayKey(typeof raw === 'string' ? raw : undefined, now);
+        const key = found instanceof Promise ? await found : found;
         if (!key || !keyCoversResource(key, resource)) return deny(reply, resource, 'forbidden', 'the gateway is not allowed to ask about this resource');
       }
-      if (!ctx.policy().hasResource(resource)) return deny(reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
+      const policy = ctx.policy();
+      if (!policy.hasResource(resource)) return deny(reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
       const auth = req.headers.authorization;
       // RFC 6750: the scheme name is case-insensitive. The token's characters are checked
       // by verifyPostureToken on a cache miss; a hit is an exact match of a verified token.
@@ -65,7 +78,9 @@ export const authzRoutes = fp(
         cached = { deviceId: claims.sub, jkt: claims.cnf.jkt, expMs: claims.exp * 1000 };
         ctx.tokens.set(token, cached);
       }
-      const { device, state } = await currentDeviceState(ctx, cached.deviceId);
+      // Fast path: the cached state was reached under the current policy (no await).
+      const peeked = ctx.devices.peek(cached.deviceId);
+      const { device, state } = peeked?.state?.policyRevision === policy.revision ? peeked : await currentDeviceState(ctx, cached.deviceId);
       if (!device || device.jkt !== cached.jkt) return deny(reply, resource, 'posture-token-invalid');
       if (device.revokedAt !== undefined) return deny(reply, resource, 'device-revoked');
       if (!state || state.freshUntil <= now) return deny(reply, resource, 'posture-stale', 'attest again: the last attestation is too old');
@@ -73,7 +88,7 @@ export const authzRoutes = fp(
       if (!verdict || verdict.decision !== 'allow') {
         return deny(reply, resource, 'posture-noncompliant', verdict?.message ?? 'no verdict for this resource', { reasons: verdict?.reasons ?? ['resource.no_verdict'] });
       }
-      ctx.metrics.authz.inc({ resource, decision: 'allow' });
+      countAllow(resource);
       return reply
         .code(200)
         .header('x-posture-device', device.id)
