@@ -4,7 +4,7 @@
  * audience = this service, bounded lifetime and skew, schema-valid claims. Nonce and
  * jti single use are enforced by the store when the attestation is written.
  */
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { decodeProtectedHeader, errors, importJWK, jwtVerify, type CryptoKey } from 'jose';
 import { CHECK_IDS, type CheckId } from '../shared/check-ids.js';
 import { ALG, EAT_JWT_TYP, EVIDENCE_MAX_LIFETIME_S, EVIDENCE_PROFILE } from '../shared/claims.js';
@@ -78,16 +78,20 @@ export async function verifyEvidence(token: string, deps: { store: Store; audien
   return { device, claims: payload };
 }
 
+// Compiled once: checking every attestation's claims is on the ingest hot path.
+const CLAIMS_CHECK = TypeCompiler.Compile(EvidenceClaimsSchema);
+const FACTS_CHECKS = Object.fromEntries(CHECK_IDS.map((id) => [id, TypeCompiler.Compile(FACTS_SCHEMAS[id])])) as Record<CheckId, ReturnType<typeof TypeCompiler.Compile>>;
+
 function assertClaims(payload: Record<string, unknown>): asserts payload is EvidenceClaims {
-  if (!Value.Check(EvidenceClaimsSchema, payload)) {
-    const first = [...Value.Errors(EvidenceClaimsSchema, payload)][0];
+  if (!CLAIMS_CHECK.Check(payload)) {
+    const first = [...CLAIMS_CHECK.Errors(payload)][0];
     throw new ProblemError('evidence-claims-invalid', `${first?.path || '/'}: ${first?.message ?? 'invalid'}`);
   }
   for (const [id, sub] of Object.entries(payload.submods)) {
     if (!(CHECK_IDS as readonly string[]).includes(id)) throw new ProblemError('evidence-claims-invalid', `/submods/${id}: unknown check`);
-    const schema = FACTS_SCHEMAS[id as CheckId];
-    if (Object.keys(sub.facts).length > 0 && !Value.Check(schema, sub.facts)) {
-      const first = [...Value.Errors(schema, sub.facts)][0];
+    const check = FACTS_CHECKS[id as CheckId];
+    if (Object.keys(sub.facts).length > 0 && !check.Check(sub.facts)) {
+      const first = [...check.Errors(sub.facts)][0];
       throw new ProblemError('evidence-claims-invalid', `/submods/${id}/facts${first?.path ?? ''}: ${first?.message ?? 'invalid'}`);
     }
   }
