@@ -7,6 +7,7 @@ packages=(
   nginx              # real gateway (auth_request) in the end-to-end tests
   caddy              # real gateway (forward_auth) in the end-to-end tests
   chromium           # real headless browser for the tray status-window tests (test/renderer)
+  postgresql         # PostgreSQL store tests: each test starts its own throwaway cluster
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -57,7 +57,8 @@ const DATA_DIR = { 'data-dir': { type: 'string' }, 'database-url': { type: 'stri
 /** The admin commands' store: the same selection as `start` (PostgreSQL by URL, else SQLite in the data dir). */
 async function openStore(values: { 'data-dir'?: string; 'database-url'?: string }, env: ServiceCliIo['env']): Promise<Store> {
   const dataDir = resolve(values['data-dir'] ?? env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(env));
-  const databaseUrl = values['database-url'] ?? env.POSTURE_SERVICE_DATABASE_URL ?? env.DATABASE_URL;
+  // An empty variable counts as unset, as for `start`.
+  const databaseUrl = values['database-url'] || env.POSTURE_SERVICE_DATABASE_URL || env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) throw new PostureError('USAGE', 'the database URL (--database-url or DATABASE_URL) must start with postgres:// or postgresql://');
   return openConfiguredStore(databaseUrl ? { dataDir, databaseUrl } : { dataDir });
 }

@@ -94,7 +94,8 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
   const tlsKeyPath = pick('tls-key', 'TLS_KEY');
   const scheme = tlsCertPath ? 'https' : 'http';
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const databaseUrl = pick('database-url', 'DATABASE_URL') ?? env.DATABASE_URL;
+  // An empty value counts as unset (e.g. `DATABASE_URL=` to force SQLite).
+  const databaseUrl = pick('database-url', 'DATABASE_URL') || env.DATABASE_URL || undefined;
   const cfg = {
     host,
     port,

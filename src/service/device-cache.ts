@@ -1,7 +1,9 @@
 /**
  * Per-process cache of device records and states for the authz hot path: O(1) lookups,
- * updated in place on every write this process makes, and invalidated by
- * `invalidate(id)` (PostgreSQL replicas call it on LISTEN/NOTIFY).
+ * updated in place on every write this process makes. Entries are re-read from the store
+ * after `maxAgeMs` (default 1 s), so a change made elsewhere (`posture-service devices
+ * revoke`, another replica) is seen within a second; `invalidate(id)` drops one at once
+ * (the hook for LISTEN/NOTIFY between PostgreSQL replicas).
  */
 import type { DeviceRecord, DeviceState, Store } from './store/types.js';
 
@@ -10,13 +12,32 @@ export interface CachedDevice {
   state: DeviceState | undefined;
 }
 
-export class DeviceCache {
-  private readonly entries = new Map<string, CachedDevice>();
-  constructor(private readonly store: Store, private readonly maxEntries = 500_000) {}
+interface Entry extends CachedDevice {
+  loadedAt: number;
+}
 
-  /** The device and its state, from memory or the store. */
+export interface DeviceCacheOptions {
+  maxEntries?: number;
+  /** How long an entry is trusted before it is read again (ms). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export class DeviceCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly store: Store, opts: DeviceCacheOptions = {}) {
+    this.maxEntries = opts.maxEntries ?? 500_000;
+    this.maxAgeMs = opts.maxAgeMs ?? 1_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The device and its state, from memory while fresh, else from the store. */
   async get(id: string): Promise<CachedDevice> {
-    const hit = this.entries.get(id);
+    const hit = this.peek(id);
     if (hit) return hit;
     const [device, state] = await Promise.all([this.store.getDevice(id), this.store.getDeviceState(id)]);
     const entry = { device, state };
@@ -24,17 +45,24 @@ export class DeviceCache {
     return entry;
   }
 
-  /** The cached entry, if any, without touching the store. */
+  /** The cached entry while it is fresh, without touching the store. */
   peek(id: string): CachedDevice | undefined {
-    return this.entries.get(id);
+    const hit = this.entries.get(id);
+    if (!hit) return undefined;
+    if (this.now() - hit.loadedAt > this.maxAgeMs) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return hit;
   }
 
+  /** Stores what this process just wrote or read. */
   set(id: string, entry: CachedDevice): void {
     if (this.entries.size >= this.maxEntries && !this.entries.has(id)) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(id, entry);
+    this.entries.set(id, { ...entry, loadedAt: this.now() });
   }
 
   invalidate(id: string): void {

@@ -126,3 +126,26 @@ describe('policy changes', () => {
     }
   });
 });
+
+describe('changes made outside this process', () => {
+  it('denies within a second of a revocation made by the admin CLI (another process on the same database)', async () => {
+    const h3 = await startHarness();
+    try {
+      const dev = await h3.enroll();
+      const token = ((await h3.attest(dev)).json() as { posture_token: string }).posture_token;
+      const ask = () => h3.app.inject({ method: 'GET', url: '/authz/v1/jupyter-hub/', headers: { authorization: `Bearer ${token}`, 'x-posture-api-key': h3.gatewayKey } });
+      expect((await ask()).statusCode).toBe(200);
+      const { openSqliteStore } = await import('../../src/service/store/sqlite.js');
+      const { join } = await import('node:path');
+      // What `posture-service devices revoke` does: its own connection to the database.
+      const admin = openSqliteStore(join(h3.dataDir, 'posture.db'));
+      await admin.revokeDevice(dev.deviceId, Date.now());
+      await admin.close();
+      const t0 = Date.now();
+      await expect.poll(async () => (await ask()).statusCode, { timeout: 3000, interval: 50 }).toBe(403);
+      expect(Date.now() - t0).toBeLessThan(1500);
+    } finally {
+      await h3.close();
+    }
+  });
+});
