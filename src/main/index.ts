@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attestOnce, enrollDevice, lastRequirements } from '../agent/attest.js';
 import { collectLive } from '../agent/collect.js';
+import { loginAndAttest } from '../agent/oidc/login.js';
 import { effectiveSettings, type EffectiveSettings } from '../agent/config/managed-config.js';
 import { agentStateDir } from '../agent/config/paths.js';
 import { FileKeyStore } from '../agent/identity/key-store.js';
@@ -18,6 +19,7 @@ import { currentPlatform } from '../agent/platform.js';
 import { loadAgentState } from '../agent/state/agent-state.js';
 import { autostartDesktopEntry, autostartPath } from '../agent/tray/autostart.js';
 import { isAllowedSettingsUrl } from '../agent/tray/settings-links.js';
+import { isAllowedSignInUrl } from '../agent/tray/sign-in-url.js';
 import { buildStatusView } from '../agent/tray/status-view.js';
 import { TrayController } from '../agent/tray/tray-controller.js';
 import { notificationFor, trayIconFor, trayMenuFor, type MenuAction } from '../agent/tray/tray-presenter.js';
@@ -98,8 +100,24 @@ async function main(platform: NonNullable<ReturnType<typeof currentPlatform>>): 
         void controller.attestNow(true);
         return;
       case 'show-details':
-      case 'sign-in':
         showWindow();
+        return;
+      case 'sign-in':
+        if (!controller.model.agent) {
+          showWindow(); // not enrolled: the window's enrolment screen
+          return;
+        }
+        // OIDC sign-in in the system browser (RFC 8252), then an attestation that carries it.
+        void loginAndAttest(paths, {
+          onUrl: async (url) => {
+            if (!isAllowedSignInUrl(url)) throw new Error('refusing to open a sign-in URL that is not https');
+            await shell.openExternal(url);
+          },
+        })
+          .then(() => controller.attestNow(false))
+          .catch((e: unknown) => {
+            if (Notification.isSupported()) new Notification({ title: 'Sign-in failed', body: e instanceof Error ? e.message.slice(0, 200) : String(e) }).show();
+          });
         return;
       case 'copy-device-id':
         if (controller.model.agent) clipboard.writeText(controller.model.agent.deviceId);

@@ -47,7 +47,8 @@ export interface MenuOptions {
 /**
  * The context menu: the state line, one line per failing check, then Check now, Show
  * details…, Copy device ID (when enrolled), Sign in… (when MFA is failing or unknown, or
- * unenrolled: it opens the window's sign-in/enrolment screen) and Quit (unless forbidden).
+ * unenrolled: it starts the OIDC sign-in in the browser, or opens the enrolment screen)
+ * and Quit (unless forbidden).
  */
 export function trayMenuFor(view: StatusView, opts: MenuOptions): MenuItemSpec[] {
   const items: MenuItemSpec[] = [{ kind: 'label', label: STATE_WORDS[view.state] }];
