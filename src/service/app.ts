@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { PostureContext, ServiceDeps } from './app-types.js';
+import { startChangeFeed } from './change-feed.js';
 import { DeviceCache } from './device-cache.js';
 import { createMetrics } from './metrics.js';
 import { createMfaBinding } from './mfa/bind-mfa.js';
@@ -51,6 +52,9 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     metrics: createMetrics(opts.defaultMetrics ?? false),
   };
   app.decorate('posture', context);
+  // Devices changed by other processes or replicas leave this process's cache within 250 ms.
+  const feed = await startChangeFeed(deps.store, context.devices, { onError: (e) => app.log.error({ err: e }, 'change feed poll failed') });
+  app.addHook('onClose', async () => feed.stop());
   await app.register(errorsPlugin);
   await app.register(opsRoutes);
   await app.register(enrollmentsRoutes);

@@ -1,9 +1,8 @@
 /**
  * Per-process cache of device records and states for the authz hot path: O(1) lookups,
- * updated in place on every write this process makes. Entries are re-read from the store
- * after `maxAgeMs` (default 1 s), so a change made elsewhere (`posture-service devices
- * revoke`, another replica) is seen within a second; `invalidate(id)` drops one at once
- * (the hook for LISTEN/NOTIFY between PostgreSQL replicas).
+ * updated in place on every write this process makes. Changes made elsewhere (`posture-service
+ * devices revoke`, another replica) arrive through the change feed, which calls
+ * `invalidate(id)`; as a safety net an entry is also re-read after `maxAgeMs` (default 30 s).
  */
 import type { DeviceRecord, DeviceState, Store } from './store/types.js';
 
@@ -31,7 +30,7 @@ export class DeviceCache {
 
   constructor(private readonly store: Store, opts: DeviceCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 500_000;
-    this.maxAgeMs = opts.maxAgeMs ?? 1_000;
+    this.maxAgeMs = opts.maxAgeMs ?? 30_000;
     this.now = opts.now ?? Date.now;
   }
 

@@ -9,6 +9,12 @@ import { ProblemError } from '../problems.js';
 import type { DeviceState } from '../store/types.js';
 import { MAX_EVIDENCE_BYTES, MAX_SKEW_S, verifyEvidence } from '../verify-evidence.js';
 
+function decisionsDiffer(a: DeviceState['resources'], b: DeviceState['resources']): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (a[k]?.decision !== b[k]?.decision) return true;
+  return false;
+}
+
 export const attestationsRoutes = fp(
   async (app: FastifyInstance) => {
     const ctx = app.posture;
@@ -68,6 +74,9 @@ export const attestationsRoutes = fp(
       ctx.devices.set(device.id, { device, state });
       if (previous?.earStatus !== state.earStatus) {
         await ctx.store.appendEvent('device.compliance-changed', device.id, { from: previous?.earStatus ?? 'none', to: state.earStatus }, now.getTime());
+      } else if (decisionsDiffer(previous?.resources ?? {}, state.resources)) {
+        // Other replicas' caches follow the event table: a changed verdict must appear there.
+        await ctx.store.appendEvent('device.verdicts-changed', device.id, { resources: Object.fromEntries(Object.entries(state.resources).map(([r, v]) => [r, v.decision])) }, now.getTime());
       }
       ctx.metrics.attestations.inc({ outcome: 'stored' });
       const { token, claims: result } = await signPostureToken(ctx.keys, { issuer: ctx.config.publicUrl, deviceId: device.id, jkt: device.jkt, state, ttlSeconds: ctx.config.resultTtlSeconds, now, build: PROJECT_VERSION });
