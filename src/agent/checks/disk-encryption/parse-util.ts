@@ -1,5 +1,5 @@
 /** Small text helpers the disk-encryption parsers share. Pure: no I/O. */
-export { unrecognised, type Unrecognised } from '../parse-result.js';
+export { unrecognised, type Unrecognised } from '../parse-common.js';
 import { looksBinary } from '../../exec/decode.js';
 
 /** Lines of `text` (LF or CRLF), without line ends. */

@@ -1,4 +1,5 @@
 /** Bitdefender Endpoint Security Tools (Linux) `bduitool get ps` and what it says. */
+import { yesNo } from '../parse-common.js';
 import type { ProductReading } from './assemble.js';
 
 export type ParsedBduitool =
@@ -11,13 +12,6 @@ export type ParsedBduitool =
       features: Record<string, string>;
     }
   | { ok: false; error: string };
-
-function yesNo(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (/^yes$/i.test(v)) return true;
-  if (/^no$/i.test(v)) return false;
-  return undefined;
-}
 
 /**
  * Parses `bduitool get ps` (protection status):

@@ -1,4 +1,5 @@
 /** Carbon Black Cloud `repcli status` (Linux and macOS) and what it says about the sensor. */
+import { yesNo } from '../parse-common.js';
 import type { ProductReading } from './assemble.js';
 
 export type ParsedRepcliStatus =
@@ -13,13 +14,6 @@ export type ParsedRepcliStatus =
       details: string[];
     }
   | { ok: false; error: string };
-
-function yesNo(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (/^yes$/i.test(v)) return true;
-  if (/^no$/i.test(v)) return false;
-  return undefined;
-}
 
 /**
  * Parses `repcli status`: sections of indented `Key: value` lines (tabs on Linux,

@@ -2,8 +2,8 @@
  * Small pure helpers the firewall, screen-lock, mdm and mfa parsers share (no I/O).
  * They live here, not in a shared folder, because only these four checks use them.
  */
-import { unrecognised, type Unrecognised } from '../parse-result.js';
-export { unrecognised, type Unrecognised } from '../parse-result.js';
+import { unrecognised, type Unrecognised } from '../parse-common.js';
+export { unrecognised, yesNo, type Unrecognised } from '../parse-common.js';
 import { looksBinary } from '../../exec/decode.js';
 
 /** `text` split into lines (any line ending), without a trailing empty line. */
@@ -27,14 +27,6 @@ export function unusableText(text: string): Unrecognised | undefined {
 export function excerpt(line: string): string {
   // eslint-disable-next-line no-control-regex
   return line.replace(/[\u0000-\u001f\u007f]/g, '?').trim().slice(0, 120);
-}
-
-/** `YES`/`NO` (any case) as a boolean; anything else (`ERROR`, empty) is undefined. */
-export function yesNo(value: string | undefined): boolean | undefined {
-  const v = value?.trim().toUpperCase();
-  if (v === 'YES') return true;
-  if (v === 'NO') return false;
-  return undefined;
 }
 
 /** `table[key]` only for the table's own keys: `constructor` or `__proto__` in hostile text find nothing. */

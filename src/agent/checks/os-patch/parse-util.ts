@@ -1,5 +1,5 @@
 /** Small pure helpers the os-patch parsers share (no I/O). */
-export type { Unrecognised } from '../parse-result.js';
+export type { Unrecognised } from '../parse-common.js';
 
 /** `text` split into lines (any line ending), without a trailing empty line. */
 export function lines(text: string): string[] {
