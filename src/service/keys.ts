@@ -19,6 +19,11 @@ export interface ServiceKeys {
   jwks(): { keys: JWK[] };
   /** Re-reads keys from the store (after `keys rotate` in another process). */
   reload(): Promise<void>;
+  /**
+   * Re-reads the keys when `kid` is not published here, at most once per 5 s: a token
+   * signed by another replica with a key created after this one loaded its keys.
+   */
+  refreshFor(kid: string): Promise<void>;
 }
 
 /** Generates a new key, stores it as current and retires the previous ones. */
@@ -62,7 +67,13 @@ export async function loadServiceKeys(store: Store, opts: { now: () => number; p
   };
   await load();
 
+  let lastRefresh = 0;
   return {
+    refreshFor: async (kid) => {
+      if (published.has(kid) || opts.now() - lastRefresh < 5_000) return;
+      lastRefresh = opts.now();
+      await load();
+    },
     signing: () => {
       if (!signing) throw new Error('service keys not loaded');
       return signing;

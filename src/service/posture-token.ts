@@ -70,7 +70,9 @@ export async function verifyPostureToken(keys: ServiceKeys, token: string, opts:
   } catch {
     return undefined;
   }
-  const key = typeof kid === 'string' ? keys.verificationKey(kid) : undefined;
+  if (typeof kid !== 'string' || kid.length > 64) return undefined;
+  if (!keys.verificationKey(kid)) await keys.refreshFor(kid);
+  const key = keys.verificationKey(kid);
   if (!key) return undefined;
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: [ALG], typ: EAT_JWT_TYP, issuer: opts.issuer, audience: opts.issuer, currentDate: opts.now, requiredClaims: ['sub', 'exp', 'iat', 'jti'] });
