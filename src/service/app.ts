@@ -16,6 +16,7 @@ import { authzRoutes } from './routes/authz.js';
 import { challengesRoutes } from './routes/challenges.js';
 import { devicesRoutes } from './routes/devices.js';
 import { enrollmentsRoutes } from './routes/enrollments.js';
+import { eventsRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { TokenCache } from './token-cache.js';
 
@@ -63,5 +64,6 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
   await app.register(attestationsRoutes);
   await app.register(devicesRoutes);
   await app.register(authzRoutes);
+  await app.register(eventsRoutes);
   return app;
 }

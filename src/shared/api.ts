@@ -113,3 +113,35 @@ export const DeviceViewSchema = Type.Object({
   checks: Type.Record(Type.String(), Type.Object({ status: Type.String(), reasons: Type.Array(Type.String()) })),
 });
 export type DeviceView = Static<typeof DeviceViewSchema>;
+
+/** CAEP event type of the SETs `POST /v1/events/poll` delivers. */
+export const CAEP_DEVICE_COMPLIANCE_CHANGE = 'https://schemas.openid.net/secevent/caep/event-type/device-compliance-change' as const;
+
+/**
+ * `POST /v1/events/poll` request (RFC 8936 §2.4). `ack` and the keys of `setErrs` are jtis
+ * of SETs the receiver has processed (both end redelivery). Long polling is not offered:
+ * `returnImmediately: false` is accepted and treated as `true`.
+ */
+export const EventsPollRequestSchema = Type.Object(
+  {
+    ack: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })),
+    setErrs: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 64 }),
+        Type.Object({ err: Type.String({ maxLength: 64 }), description: Type.Optional(Type.String({ maxLength: 1024 })) }, { additionalProperties: false }),
+        { maxProperties: 1000 },
+      ),
+    ),
+    maxEvents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    returnImmediately: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type EventsPollRequest = Static<typeof EventsPollRequestSchema>;
+
+/** `POST /v1/events/poll` response: SETs (compact JWS) by jti, and whether more are waiting. */
+export const EventsPollResponseSchema = Type.Object({
+  sets: Type.Record(Type.String(), Type.String()),
+  moreAvailable: Type.Boolean(),
+});
+export type EventsPollResponse = Static<typeof EventsPollResponseSchema>;

@@ -59,4 +59,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      expires_at BIGINT NOT NULL
    );
    CREATE INDEX idp_tokens_device ON idp_tokens (device_id, expires_at);`,
+  // 3: CAEP SET delivery by RFC 8936 poll (per receiver: cursor and out-of-order acks).
+  `CREATE TABLE set_receivers (receiver TEXT PRIMARY KEY, cursor_seq BIGINT NOT NULL);
+   CREATE TABLE set_acks (receiver TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (receiver, seq));`,
 ];

@@ -149,6 +149,24 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       await tx((c) => insertEvent(c, at, type, deviceId ?? null, JSON.stringify(data ?? {})));
     },
     listEvents: async (afterSeq, limit) => (await all<q.EventRow>('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(q.toEvent),
+    getSetReceiver: async (receiver) =>
+      tx(async (c) => {
+        const cursor = (await c.query<{ cursor_seq: number }>('SELECT cursor_seq FROM set_receivers WHERE receiver = $1', [receiver])).rows[0]?.cursor_seq ?? 0;
+        const acked = (await c.query<{ seq: number }>('SELECT seq FROM set_acks WHERE receiver = $1 AND seq > $2 ORDER BY seq', [receiver, cursor])).rows.map((r) => r.seq);
+        return { cursor, acked };
+      }),
+    ackSets: async (receiver, seqs, cursor) => {
+      await tx(async (c) => {
+        // The row lock serialises replicas acknowledging for the same receiver.
+        const current = (await c.query<{ cursor_seq: number }>(
+          'INSERT INTO set_receivers (receiver, cursor_seq) VALUES ($1, $2) ON CONFLICT (receiver) DO UPDATE SET cursor_seq = GREATEST(set_receivers.cursor_seq, excluded.cursor_seq) RETURNING cursor_seq',
+          [receiver, cursor],
+        )).rows[0]?.cursor_seq ?? cursor;
+        const above = [...new Set(seqs)].filter((s) => s > current);
+        if (above.length > 0) await c.query('INSERT INTO set_acks (receiver, seq) SELECT $1, s FROM unnest($2::bigint[]) AS s ON CONFLICT DO NOTHING', [receiver, above]);
+        await c.query('DELETE FROM set_acks WHERE receiver = $1 AND seq <= $2', [receiver, current]);
+      });
+    },
     createApiKey: async (rec) => {
       await pool.query('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES ($1, $2, $3, $4, $5, $6)', [rec.id, rec.hash, rec.scope, JSON.stringify(rec.resources), rec.createdAt, rec.label ?? null]);
     },

@@ -45,6 +45,11 @@ export function prepare(db: Database.Database) {
     getIdTokenOwner: s('SELECT device_id FROM idp_tokens WHERE hash = ?'),
     findIdToken: s('SELECT * FROM idp_tokens WHERE hash = ? AND expires_at > ?'),
     purgeIdTokens: s('DELETE FROM idp_tokens WHERE expires_at <= ?'),
+    getSetCursor: s('SELECT cursor_seq FROM set_receivers WHERE receiver = ?'),
+    listSetAcks: s('SELECT seq FROM set_acks WHERE receiver = ? AND seq > ? ORDER BY seq'),
+    upsertSetCursor: s('INSERT INTO set_receivers (receiver, cursor_seq) VALUES (?, ?) ON CONFLICT (receiver) DO UPDATE SET cursor_seq = MAX(cursor_seq, excluded.cursor_seq)'),
+    insertSetAck: s('INSERT OR IGNORE INTO set_acks (receiver, seq) VALUES (?, ?)'),
+    pruneSetAcks: s('DELETE FROM set_acks WHERE receiver = ? AND seq <= ?'),
   };
 }
 

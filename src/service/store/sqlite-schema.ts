@@ -49,4 +49,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX idp_tokens_device ON idp_tokens (device_id, expires_at);`,
+  // 3: CAEP SET delivery by RFC 8936 poll: per receiver (API key id), a cursor below which
+  // everything is done, and the acknowledged event seqs above it.
+  `CREATE TABLE set_receivers (receiver TEXT PRIMARY KEY, cursor_seq INTEGER NOT NULL) STRICT;
+   CREATE TABLE set_acks (receiver TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (receiver, seq)) STRICT;`,
 ];

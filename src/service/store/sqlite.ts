@@ -108,6 +108,19 @@ export function openSqliteStore(path: string): Store {
       stmts.insertEvent.run(at, type, deviceId ?? null, JSON.stringify(data ?? {}));
     },
     listEvents: async (afterSeq, limit) => (stmts.listEvents.all(afterSeq, limit) as q.EventRow[]).map(q.toEvent),
+    getSetReceiver: async (receiver) =>
+      db.transaction(() => {
+        const cursor = (stmts.getSetCursor.get(receiver) as { cursor_seq: number } | undefined)?.cursor_seq ?? 0;
+        return { cursor, acked: (stmts.listSetAcks.all(receiver, cursor) as { seq: number }[]).map((r) => r.seq) };
+      })(),
+    ackSets: async (receiver, seqs, cursor) => {
+      db.transaction(() => {
+        stmts.upsertSetCursor.run(receiver, cursor);
+        const current = (stmts.getSetCursor.get(receiver) as { cursor_seq: number }).cursor_seq;
+        for (const seq of seqs) if (seq > current) stmts.insertSetAck.run(receiver, seq);
+        stmts.pruneSetAcks.run(receiver, current);
+      }).immediate();
+    },
     createApiKey: async (rec) => {
       stmts.insertApiKey.run(rec.id, rec.hash, rec.scope, JSON.stringify(rec.resources), rec.createdAt, rec.label ?? null);
     },

@@ -108,6 +108,14 @@ export interface IdTokenRecord {
   expiresAt: number;
 }
 
+/** Delivery state of one SET receiver (RFC 8936 poll): everything up to `cursor` is done. */
+export interface SetReceiverState {
+  /** Every event with seq <= cursor was acknowledged or is not delivered to receivers. */
+  cursor: number;
+  /** Acknowledged seqs above the cursor (acks that arrived out of order), ascending. */
+  acked: number[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createEnrollmentCode(rec: EnrollmentCodeRecord): Promise<void>;
@@ -128,6 +136,13 @@ export interface Store {
   countAttestations(deviceId?: string): Promise<number>;
   appendEvent(type: string, deviceId: string | undefined, data: unknown, at: number): Promise<void>;
   listEvents(afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /** A SET receiver's delivery state; `{cursor: 0, acked: []}` for a receiver never seen. */
+  getSetReceiver(receiver: string): Promise<SetReceiverState>;
+  /**
+   * Records acknowledged event seqs for `receiver` and moves its cursor up to `cursor`
+   * (never down); acks at or below the cursor are forgotten. Atomic.
+   */
+  ackSets(receiver: string, seqs: number[], cursor: number): Promise<void>;
   createApiKey(rec: ApiKeyRecord): Promise<void>;
   findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
   listServiceKeys(): Promise<ServiceKeyRecord[]>;

@@ -29,7 +29,7 @@ describe.skipIf(!pgc.available)(`PostgreSQL${pgc.reason ? ` (${pgc.reason})` : '
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        expect((await client.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 2 }]);
+        expect((await client.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 3 }]);
         expect((await client.query('SELECT COUNT(*)::int AS n FROM nonces')).rows[0]).toEqual({ n: 1 });
       } finally {
         await client.end();

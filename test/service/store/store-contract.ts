@@ -179,6 +179,21 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
       expect(await store.ping()).toBe(true);
     });
 
+    it('keeps SET receiver state: cursor only moves up, acks above it are kept, at or below it forgotten', async () => {
+      const { store } = await fresh();
+      expect(await store.getSetReceiver('gw1')).toEqual({ cursor: 0, acked: [] });
+      await store.ackSets('gw1', [5, 3, 7], 0);
+      expect(await store.getSetReceiver('gw1')).toEqual({ cursor: 0, acked: [3, 5, 7] });
+      await store.ackSets('gw1', [3], 4);
+      expect(await store.getSetReceiver('gw1')).toEqual({ cursor: 4, acked: [5, 7] });
+      // A stale cursor (another replica's older view) does not move it back; acks below it are dropped.
+      await store.ackSets('gw1', [2, 9], 1);
+      expect(await store.getSetReceiver('gw1')).toEqual({ cursor: 4, acked: [5, 7, 9] });
+      await store.ackSets('gw1', [], 7);
+      expect(await store.getSetReceiver('gw1')).toEqual({ cursor: 7, acked: [9] });
+      expect(await store.getSetReceiver('gw2')).toEqual({ cursor: 0, acked: [] });
+    });
+
     describe('two replicas on one database', () => {
       it('a nonce consumed through one is refused through the other', async () => {
         const h = await fresh();
@@ -234,6 +249,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
         await other.createNonce('n', NOW + 60_000);
         expect(await h.store.revokeDevice(id, NOW)).toBe(true);
         expect(await other.recordAttestation(write(id, 'n', 'j'))).toBe('device-revoked');
+      });
+
+      it('SET acknowledgements through one replica are seen by the other and survive a reopen', async () => {
+        const h = await fresh();
+        const other = await h.second();
+        await Promise.all([h.store.ackSets('gw', [2, 3], 1), other.ackSets('gw', [5], 0)]);
+        expect(await other.getSetReceiver('gw')).toEqual({ cursor: 1, acked: [2, 3, 5] });
+        await other.close();
+        const reopened = await h.second();
+        await reopened.ackSets('gw', [], 3);
+        expect(await h.store.getSetReceiver('gw')).toEqual({ cursor: 3, acked: [5] });
       });
 
       it('an ID token remembered by one replica is seen by the other', async () => {
