@@ -41,7 +41,8 @@ export function gapFor(gaps: readonly Gap[], fact: string): Gap | undefined {
 
 /** A finding for a fact the requirement needs but the collector could not read. */
 export function unknownFinding(check: string, fact: string, gaps: readonly Gap[], what: string): Finding {
-  const gap = gapFor(gaps, fact) ?? gaps[0];
+  // The gap that names this fact, else one for the whole check; never an unrelated fact's.
+  const gap = gapFor(gaps, fact) ?? gapFor(gaps, '*') ?? (gaps.length === 1 ? gaps[0] : undefined);
   const reason = gap?.reason ?? 'not-collected';
   const detail = gap?.detail ? ` (${gap.detail})` : '';
   return {
