@@ -24,6 +24,8 @@ import { resolveConfig } from '../../src/service/config.js';
 import { startService, type RunningService } from '../../src/service/server.js';
 import type { AttestationResponse } from '../../src/shared/api.js';
 import type { Bundle } from '../../src/shared/bundle.js';
+import { freePort } from '../helpers/net.js';
+export { freePort } from '../helpers/net.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXAMPLES_DIR = join(ROOT, 'examples', 'gateways');
@@ -36,14 +38,6 @@ export const RESOURCE = 'model-registry';
 export const RESOURCE_HOST = 'models.ai.internal';
 
 /** A free TCP port on 127.0.0.1 (free when asked; the caller binds it right away). */
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 /** A temp directory that `removeAll` deletes. */
 export async function tempDir(prefix: string, registry: string[]): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), prefix));

@@ -6,11 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireComponent, type Component } from './system.js';
+import { freePort } from './net.js';
 
 /** The newest `/usr/lib/postgresql/<v>/bin` holding initdb and pg_ctl, if any. */
 export function postgresBinDir(): string | undefined {
@@ -34,14 +34,6 @@ export interface PostgresServer {
   /** Creates a fresh database and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** Starts a cluster (about 1–2 s). */

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +20,7 @@ import { buildEvidenceClaims } from '../../src/agent/attestation/evidence.js';
 import type { PostureReport } from '../../src/shared/check-result.js';
 import { ENROLL_POP_TYP } from '../../src/shared/api.js';
 import type { EvidenceClaims } from '../../src/shared/evidence.js';
+import { freePort } from './net.js';
 
 export interface TestDevice {
   deviceId: string;
@@ -60,14 +60,6 @@ export interface HarnessOptions {
   strictMfa?: boolean;
   /** Listen on a free 127.0.0.1 port, with the public URL set to it (for real agent code). */
   listen?: boolean;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 export const PUBLIC_URL = 'http://127.0.0.1:8443';

@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +22,7 @@ import { openStore } from '../../src/service/store/open.js';
 import { ENROLL_POP_TYP } from '../../src/shared/api.js';
 import { compliantReport } from '../helpers/service-harness.js';
 import { postgresComponent, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { freePort } from '../helpers/net.js';
 
 const DEVICES = 6;
 const WORKERS = 8;
@@ -30,14 +30,6 @@ const LOAD_BEFORE_KILL_MS = 1500;
 
 interface Device { deviceId: string; privateKey: CryptoKey; jkt: string }
 interface Service { child: ChildProcess; url: string; stop(): void }
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** One HTTP call; `agent` fixes the source address (the service limits challenges per address). */
 function call(url: string, method: string, path: string, body?: string, headers: Record<string, string> = {}, agent?: Agent): Promise<{ status: number; body: string }> {

@@ -2,7 +2,6 @@
 // each with its own listener and caches, as behind a load balancer.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint, SignJWT } from 'jose';
@@ -15,19 +14,9 @@ import { startService, type RunningService } from '../../src/service/server.js';
 import { openStore } from '../../src/service/store/open.js';
 import { postgresComponent, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { compliantReport } from '../helpers/service-harness.js';
+import { freePort } from '../helpers/net.js';
 
 const PUBLIC_URL = 'https://posture.replicas.test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 interface Pair {
   a: RunningService;
