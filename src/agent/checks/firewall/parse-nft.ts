@@ -1,5 +1,5 @@
 /** Parser for the nftables ruleset as JSON: `nft -j list ruleset`. */
-import { unrecognised, unusableText, type Unrecognised } from './parse-util.js';
+import { unrecognised, parseJsonText, type Unrecognised } from './parse-util.js';
 
 /** A base chain on the `input` hook: every packet to this machine passes through it. */
 export interface NftInputChain {
@@ -42,14 +42,9 @@ const NEUTRAL = new Set(['counter', 'log', 'comment']);
  * `nftables` array, is unrecognised. Never throws.
  */
 export function parseNftRuleset(text: string): ParsedNftRuleset {
-  const bad = unusableText(text);
-  if (bad) return bad;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return unrecognised('not JSON');
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return json;
+  const doc = json.value;
   const items = isRecord(doc) ? doc.nftables : undefined;
   if (!Array.isArray(items)) return unrecognised('no "nftables" array');
 

@@ -23,6 +23,17 @@ export function unusableText(text: string): Unrecognised | undefined {
   return undefined;
 }
 
+/** The JSON value in `text`, or why it cannot be read (binary, empty, not JSON). Never throws. */
+export function parseJsonText(text: string): { ok: true; value: unknown } | Unrecognised {
+  const bad = unusableText(text);
+  if (bad) return bad;
+  try {
+    return { ok: true, value: JSON.parse(text.trim()) as unknown };
+  } catch {
+    return unrecognised('not JSON');
+  }
+}
+
 /** A short, printable excerpt of a line for error messages. */
 export function excerpt(line: string): string {
   // eslint-disable-next-line no-control-regex

@@ -1,5 +1,5 @@
 /** Parsers for Windows Firewall: PowerShell `Get-NetFirewallProfile` JSON and `netsh advfirewall`. */
-import { excerpt, lines, lookup, unrecognised, unusableText, type Unrecognised } from './parse-util.js';
+import { excerpt, lines, lookup, unrecognised, unusableText, parseJsonText, type Unrecognised } from './parse-util.js';
 
 export interface WindowsFirewallProfile {
   /** `Domain`, `Private`, `Public`. */
@@ -42,14 +42,9 @@ const CATEGORY_PROFILE: Readonly<Record<string, string>> = { public: 'Public', p
  * `Enabled: NotConfigured` (2) or any unknown value is unrecognised, never guessed. Never throws.
  */
 export function parseNetFirewallProfiles(text: string): ParsedWindowsFirewall {
-  const bad = unusableText(text);
-  if (bad) return bad;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.trim());
-  } catch {
-    return unrecognised('not JSON');
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return json;
+  const doc = json.value;
   let rawProfiles: unknown = doc;
   let active: Set<string> | undefined;
   if (isRecord(doc) && 'Profiles' in doc) {

@@ -1,5 +1,5 @@
 /** Parsers for Linux management agents' own files (JumpCloud, Canonical Landscape). */
-import { lines, unrecognised, unusableText, type Unrecognised } from '../firewall/parse-util.js';
+import { lines, unrecognised, unusableText, parseJsonText, type Unrecognised } from '../firewall/parse-util.js';
 
 export type ParsedJcAgentConf = { ok: true; registered: boolean; serverHost?: string } | Unrecognised;
 
@@ -12,14 +12,9 @@ export type ParsedJcAgentConf = { ok: true; registered: boolean; serverHost?: st
  * The key itself is never returned. Never throws.
  */
 export function parseJcAgentConf(text: string): ParsedJcAgentConf {
-  const bad = unusableText(text);
-  if (bad) return bad;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return unrecognised('not JSON');
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return json;
+  const doc = json.value;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return unrecognised('not a JSON object');
   const o = doc as Record<string, unknown>;
   const registered = typeof o.systemKey === 'string' && /^[A-Za-z0-9]{16,64}$/.test(o.systemKey);
