@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the full test suite uses. Run as root (or with sudo).
+# Installs the Debian packages the full test suite uses (as root; re-runs itself with sudo otherwise).
 # Each package serves tests that skip without it on a developer machine, and fail under CI=true.
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
 packages=(
   python3-jwcrypto   # independent JOSE implementation that verifies our evidence tokens
   nginx              # real gateway (auth_request) in the end-to-end tests
