@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint, SignJWT } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvidenceClaims } from '../../src/agent/attestation/evidence.js';
 import { ENROLL_POP_TYP } from '../../src/shared/api.js';
@@ -27,9 +28,9 @@ interface Pair {
   stop: () => Promise<void>;
 }
 
-async function startPair(databaseUrl?: string): Promise<Pair> {
+async function startPair(databaseUrl?: string, extra: Record<string, string> = {}): Promise<Pair> {
   const dir = await mkdtemp(join(tmpdir(), 'posture-replicas-'));
-  const flags = (port: number) => ({ port: String(port), 'data-dir': dir, policy: examplePolicyPath(), 'public-url': PUBLIC_URL, 'log-level': 'silent', 'insecure-trust-agent-mfa': 'true', ...(databaseUrl ? { 'database-url': databaseUrl } : {}) });
+  const flags = (port: number) => ({ port: String(port), 'data-dir': dir, policy: examplePolicyPath(), 'public-url': PUBLIC_URL, 'log-level': 'silent', 'insecure-trust-agent-mfa': 'true', ...(databaseUrl ? { 'database-url': databaseUrl } : {}), ...extra });
   // Replica A starts first and creates the signing key; B starts while A runs.
   const a = await startService(resolveConfig(flags(await freePort()), {}));
   const b = await startService(resolveConfig(flags(await freePort()), {}));
@@ -47,7 +48,7 @@ async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function scenario(p: Pair): Promise<void> {
+async function scenario(p: Pair, beforeRevoke: () => Promise<void> = async () => undefined): Promise<void> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = await exportJWK(publicKey);
   const jkt = await calculateJwkThumbprint(jwk);
@@ -72,6 +73,7 @@ async function scenario(p: Pair): Promise<void> {
   // B verifies a token A signed, and decides from the shared state.
   expect((await ask()).status).toBe(200);
 
+  await beforeRevoke();
   const revoked = await fetch(`${p.a.url}/v1/devices/${deviceId}`, { method: 'DELETE', headers: { 'x-posture-api-key': p.admin } });
   expect(revoked.status).toBe(204);
   const t0 = Date.now();
@@ -113,5 +115,43 @@ describe.skipIf(!pgc.available)(`two replicas on one PostgreSQL database${pgc.re
 
   it('shares nonces and replay protection, and denies through B within a second of a revocation through A', async () => {
     await scenario(pair);
+  });
+});
+
+describe.skipIf(!pgc.available)(`two replicas on PostgreSQL woken by LISTEN/NOTIFY alone${pgc.reason ? ` (${pgc.reason})` : ''}`, () => {
+  let server: PostgresServer | undefined;
+  let pair: Pair;
+  let url = '';
+  beforeAll(async () => {
+    server = await startPostgres();
+    url = await server.createDatabase();
+    // Polling once a minute: only a notification can bring the revocation within a second.
+    pair = await startPair(url, { 'change-poll-ms': '60000' });
+  });
+  afterAll(async () => {
+    await pair?.stop();
+    await server?.stop();
+  });
+
+  it('denies through B within a second of a revocation through A, even after B\'s listener connection was killed', async () => {
+    await scenario(pair, async () => {
+      // Kill every LISTEN connection (as a failover or an idle-timeout would); they reconnect.
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const killed = await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'posture-service-listen'");
+        expect(killed.rowCount).toBe(2);
+        // Both listeners are back (a reconnect backs off 250 ms at first).
+        const t0 = Date.now();
+        for (;;) {
+          const n = Number((await c.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'posture-service-listen'")).rows[0]?.n);
+          if (n === 2) break;
+          if (Date.now() - t0 > 5000) throw new Error('the listeners did not reconnect within 5 s');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        await c.end();
+      }
+    });
   });
 });

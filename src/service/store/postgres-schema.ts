@@ -62,4 +62,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 3: CAEP SET delivery by RFC 8936 poll (per receiver: cursor and out-of-order acks).
   `CREATE TABLE set_receivers (receiver TEXT PRIMARY KEY, cursor_seq BIGINT NOT NULL);
    CREATE TABLE set_acks (receiver TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (receiver, seq));`,
+  // 4: leases, so that one replica at a time delivers each event sink (CAEP push, OCSF).
+  `CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);`,
 ];
+
+/** The channel on which every event append is announced (payload: the new seq). */
+export const EVENTS_CHANNEL = 'posture_events';

@@ -9,13 +9,15 @@
  * writer of the same row and then see its outcome.
  *
  * Events get their `seq` while an advisory transaction lock is held, so a reader of the
- * change feed never sees seq N+1 committed before seq N. Cross-replica cache
- * invalidation (LISTEN/NOTIFY) is the next step: `notify()` below is where a replica
- * will announce changes, on a channel the others `LISTEN` to over a dedicated client.
+ * change feed never sees seq N+1 committed before seq N. The same statement NOTIFYs
+ * `posture_events` (delivered at COMMIT, never for a rolled-back transaction); every
+ * replica LISTENs on a dedicated connection and re-reads the table at once, so a change
+ * made through one replica reaches the others' caches in milliseconds. A notification
+ * is only a wake-up: the replicas still poll, so a dropped listener delays, never loses.
  */
 import pg from 'pg';
-import type { AttestationOutcome, DeviceRecord, DeviceState, Store } from './types.js';
-import { EVENTS_LOCK_KEY, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import type { AttestationOutcome, DeviceRecord, DeviceState, NewEvent, Store } from './types.js';
+import { EVENTS_CHANNEL, EVENTS_LOCK_KEY, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import * as q from './sqlite-queries.js';
 
 const INT8_OID = 20;
@@ -77,11 +79,23 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     }
   }
 
-  /** Appends an event inside `c`'s transaction, as its last write (see the header). */
-  const insertEvent = async (c: pg.PoolClient, at: number, type: string, deviceId: string | null, dataJson: string): Promise<void> => {
+  /**
+   * Appends events inside `c`'s transaction, as its last writes (see the header), and
+   * announces them to every replica's listener.
+   */
+  const insertEvents = async (c: pg.PoolClient, events: readonly NewEvent[]): Promise<void> => {
+    if (events.length === 0) return;
     await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-    await c.query('INSERT INTO events (at, type, device_id, data_json) VALUES ($1, $2, $3, $4)', [at, type, deviceId, dataJson]);
+    await c.query(
+      `WITH ins AS (
+         INSERT INTO events (at, type, device_id, data_json)
+         SELECT at, type, device_id, data_json FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(at, type, device_id, data_json, ord) ORDER BY ord
+         RETURNING seq)
+       SELECT pg_notify($5, MAX(seq)::text) FROM ins`,
+      [events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.deviceId ?? null), events.map((e) => JSON.stringify(e.data ?? {})), EVENTS_CHANNEL],
+    );
   };
+  const listener = createEventListener(url, opts.onError);
 
   const store: Store = {
     kind: 'postgres',
@@ -102,7 +116,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         );
         if (inserted.rowCount !== 1) throw new Abort('key-in-use');
         const rec: DeviceRecord = { ...device, user: code.user_name, groups: JSON.parse(code.groups_json) as string[] };
-        await insertEvent(c, now, 'device.enrolled', rec.id, JSON.stringify({ user: rec.user, groups: rec.groups, jkt: rec.jkt }));
+        await insertEvents(c, [{ at: now, type: 'device.enrolled', deviceId: rec.id, data: q.enrolledEventData(rec) }]);
         return rec;
       }),
     getDevice: async (id) => q.toDevice(await one<q.DeviceRow>('SELECT * FROM devices WHERE id = $1', [id])),
@@ -111,7 +125,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     revokeDevice: (id, at) =>
       tx(async (c) => {
         const changed = ((await c.query('UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount ?? 0) > 0;
-        if (changed) await insertEvent(c, at, 'device.revoked', id, '{}');
+        if (changed) await insertEvents(c, [{ at, type: 'device.revoked', deviceId: id, data: {} }]);
         return changed;
       }),
     createNonce: async (nonce, expiresAt) => {
@@ -130,6 +144,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const stateJson = JSON.stringify(w.state);
         await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods ?? null), stateJson]);
         await c.query(UPSERT_STATE, [w.deviceId, stateJson, w.receivedAt]);
+        await insertEvents(c, w.events ?? []);
         return 'stored';
       }),
     getDeviceState: async (id) => {
@@ -146,9 +161,22 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     countAttestations: async (id) =>
       (id ? await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations WHERE device_id = $1', [id]) : await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations', []))?.n ?? 0,
     appendEvent: async (type, deviceId, data, at) => {
-      await tx((c) => insertEvent(c, at, type, deviceId ?? null, JSON.stringify(data ?? {})));
+      await tx((c) => insertEvents(c, [{ at, type, ...(deviceId !== undefined ? { deviceId } : {}), data }]));
+    },
+    appendEvents: async (events) => {
+      if (events.length > 0) await tx((c) => insertEvents(c, events));
     },
     listEvents: async (afterSeq, limit) => (await all<q.EventRow>('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(q.toEvent),
+    lastEventSeq: async () => (await one<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM events', []))?.seq ?? 0,
+    onEvents: (l) => listener.add(l),
+    acquireLease: async (name, holder, now, ttlMs) =>
+      ((await pool.query(
+        'INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder OR leases.expires_at <= $4',
+        [name, holder, now + ttlMs, now],
+      )).rowCount ?? 0) > 0,
+    releaseLease: async (name, holder) => {
+      await pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+    },
     getSetReceiver: async (receiver) =>
       tx(async (c) => {
         const cursor = (await c.query<{ cursor_seq: number }>('SELECT cursor_seq FROM set_receivers WHERE receiver = $1', [receiver])).rows[0]?.cursor_seq ?? 0;
@@ -189,20 +217,101 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       return owner?.device_id === rec.deviceId || !owner ? 'known' : 'other-device';
     },
     findIdToken: async (hash, now) => q.toIdToken(await one<q.IdTokenRow>('SELECT * FROM idp_tokens WHERE hash = $1 AND expires_at > $2', [hash, now])),
-    purgeExpired: async (now) => {
+    purgeExpired: async (now, retention = {}) => {
       await tx(async (c) => {
         await c.query('DELETE FROM idp_tokens WHERE expires_at <= $1', [now]);
         await c.query('DELETE FROM nonces WHERE expires_at <= $1', [now]);
         await c.query('DELETE FROM jtis WHERE expires_at <= $1', [now]);
         await c.query('DELETE FROM enrollment_codes WHERE expires_at <= $1 AND used_at IS NULL', [now]);
       });
+      for (let i = 0; i < PURGE_ROUNDS; i++) {
+        const e = retention.eventsBefore !== undefined ? (await pool.query('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < $1 ORDER BY seq LIMIT $2)', [retention.eventsBefore, PURGE_BATCH])).rowCount ?? 0 : 0;
+        const a =
+          retention.attestationsBefore !== undefined
+            ? (await pool.query(
+                'DELETE FROM attestations WHERE id IN (SELECT a.id FROM attestations a WHERE a.received_at < $1 AND EXISTS (SELECT 1 FROM attestations b WHERE b.device_id = a.device_id AND b.received_at > a.received_at) ORDER BY a.id LIMIT $2)',
+                [retention.attestationsBefore, PURGE_BATCH],
+              )).rowCount ?? 0
+            : 0;
+        if (e < PURGE_BATCH && a < PURGE_BATCH) break;
+      }
     },
     ping: async () => (await one<{ ok: number }>('SELECT 1 AS ok', []))?.ok === 1,
     close: async () => {
+      await listener.close();
       await pool.end();
     },
   };
   return store;
+}
+
+/** Rows deleted per history purge statement, and statements per purge call. */
+const PURGE_BATCH = 2000;
+const PURGE_ROUNDS = 25;
+
+interface EventListener {
+  add(l: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * A dedicated connection LISTENing on the events channel, opened with the first
+ * subscriber. A lost connection is reopened with backoff, and subscribers are woken on
+ * reconnect (anything announced while it was down is in the table).
+ */
+function createEventListener(url: string, onError?: (err: Error) => void): EventListener {
+  const listeners = new Set<() => void>();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retryMs = 250;
+  let timer: NodeJS.Timeout | undefined;
+  const wake = (): void => {
+    for (const l of listeners) l();
+  };
+  const connect = async (): Promise<void> => {
+    if (closed || client) return;
+    const c = new pg.Client({ connectionString: url, types, application_name: 'posture-service-listen' });
+    client = c;
+    const lost = (err?: Error): void => {
+      if (client !== c) return;
+      client = undefined;
+      c.removeAllListeners('notification');
+      void c.end().catch(() => undefined);
+      if (err) onError?.(err);
+      if (closed) return;
+      timer = setTimeout(() => void connect(), retryMs);
+      timer.unref();
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
+    c.on('error', (err) => lost(err));
+    c.on('end', () => lost());
+    c.on('notification', (n) => {
+      if (n.channel === EVENTS_CHANNEL) wake();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+      retryMs = 250;
+      wake();
+    } catch (e) {
+      lost(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  return {
+    add: (l) => {
+      listeners.add(l);
+      void connect();
+      return () => listeners.delete(l);
+    },
+    close: async () => {
+      closed = true;
+      listeners.clear();
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      if (c) await c.end().catch(() => undefined);
+    },
+  };
 }
 
 const UPSERT_STATE = 'INSERT INTO device_state (device_id, state_json, updated_at) VALUES ($1, $2, $3) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at';

@@ -33,6 +33,14 @@ export function prepare(db: Database.Database) {
     countAttestationsFor: s('SELECT COUNT(*) AS n FROM attestations WHERE device_id = ?'),
     insertEvent: s('INSERT INTO events (at, type, device_id, data_json) VALUES (?, ?, ?, ?)'),
     listEvents: s('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    lastEventSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+    purgeEvents: s('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY seq LIMIT ?)'),
+    // Each device's latest attestation stays: re-evaluation under a new policy reads it.
+    purgeAttestations: s(
+      'DELETE FROM attestations WHERE id IN (SELECT a.id FROM attestations a WHERE a.received_at < ? AND EXISTS (SELECT 1 FROM attestations b WHERE b.device_id = a.device_id AND b.received_at > a.received_at) ORDER BY a.id LIMIT ?)',
+    ),
+    acquireLease: s('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder OR leases.expires_at <= ?'),
+    releaseLease: s('DELETE FROM leases WHERE name = ? AND holder = ?'),
     insertApiKey: s('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES (?, ?, ?, ?, ?, ?)'),
     findApiKey: s('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL'),
     listServiceKeys: s('SELECT * FROM service_keys ORDER BY created_at'),
@@ -66,6 +74,7 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
     }
     st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods), JSON.stringify(w.state));
     st.upsertState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt);
+    for (const e of w.events ?? []) st.insertEvent.run(e.at, e.type, e.deviceId ?? null, JSON.stringify(e.data ?? {}));
     return 'stored';
   });
   try {
@@ -78,6 +87,11 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
 
 /** Thrown inside a savepoint so the consumed nonce is restored when the jti was a replay. */
 class ReplayRollback extends Error {}
+
+/** The data of a `device.enrolled` event (both stores). */
+export function enrolledEventData(rec: DeviceRecord): Record<string, unknown> {
+  return { user: rec.user, groups: rec.groups, jkt: rec.jkt, ...(rec.platform ? { platform: rec.platform } : {}), ...(rec.hostname ? { hostname: rec.hostname } : {}) };
+}
 
 export function toDevice(r: DeviceRow | undefined): DeviceRecord | undefined {
   if (!r) return undefined;

@@ -53,4 +53,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // everything is done, and the acknowledged event seqs above it.
   `CREATE TABLE set_receivers (receiver TEXT PRIMARY KEY, cursor_seq INTEGER NOT NULL) STRICT;
    CREATE TABLE set_acks (receiver TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (receiver, seq)) STRICT;`,
+  // 4: leases, so that one process at a time delivers each event sink (CAEP push, OCSF).
+  `CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;`,
 ];

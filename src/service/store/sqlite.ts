@@ -12,6 +12,10 @@ import * as q from './sqlite-queries.js';
 
 type Db = Database.Database;
 
+/** Rows deleted per history purge transaction, and transactions per purge call. */
+const PURGE_BATCH = 2000;
+const PURGE_ROUNDS = 25;
+
 interface Pending {
   write: AttestationWrite;
   resolve: (o: AttestationOutcome) => void;
@@ -38,6 +42,19 @@ export function openSqliteStore(path: string): Store {
   }
   const insertNonce = nonceDb.prepare('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)');
 
+  // In-process listeners of event appends (other processes on the same file are seen by polling).
+  const listeners = new Set<() => void>();
+  let notifyScheduled = false;
+  const notify = (): void => {
+    if (notifyScheduled || listeners.size === 0) return;
+    notifyScheduled = true;
+    // After the transaction: listeners read the committed rows.
+    setImmediate(() => {
+      notifyScheduled = false;
+      for (const l of listeners) l();
+    });
+  };
+
   let queue: Pending[] = [];
   let scheduled = false;
   const flush = (): void => {
@@ -54,6 +71,7 @@ export function openSqliteStore(path: string): Store {
       return;
     }
     batch.forEach((p, i) => p.resolve(outcomes[i] ?? 'stored'));
+    if (batch.some((p, i) => outcomes[i] === 'stored' && (p.write.events?.length ?? 0) > 0)) notify();
   };
 
   const store: Store = {
@@ -69,7 +87,8 @@ export function openSqliteStore(path: string): Store {
         const rec: DeviceRecord = { ...device, user: code.user_name, groups: JSON.parse(code.groups_json) as string[] };
         stmts.insertDevice.run(rec.id, rec.jkt, JSON.stringify(rec.publicJwk), rec.user, JSON.stringify(rec.groups), rec.enrolledAt, rec.platform ?? null, rec.hostname ?? null);
         stmts.useCode.run(now, rec.id, codeHash);
-        stmts.insertEvent.run(now, 'device.enrolled', rec.id, JSON.stringify({ user: rec.user, groups: rec.groups, jkt: rec.jkt }));
+        stmts.insertEvent.run(now, 'device.enrolled', rec.id, JSON.stringify(q.enrolledEventData(rec)));
+        notify();
         return rec;
       }).immediate(),
     getDevice: async (id) => q.toDevice(stmts.getDevice.get(id) as q.DeviceRow | undefined),
@@ -78,7 +97,10 @@ export function openSqliteStore(path: string): Store {
     revokeDevice: async (id, at) =>
       db.transaction(() => {
         const changed = stmts.revokeDevice.run(at, id).changes > 0;
-        if (changed) stmts.insertEvent.run(at, 'device.revoked', id, '{}');
+        if (changed) {
+          stmts.insertEvent.run(at, 'device.revoked', id, '{}');
+          notify();
+        }
         return changed;
       })(),
     createNonce: async (nonce, expiresAt) => {
@@ -106,8 +128,25 @@ export function openSqliteStore(path: string): Store {
     countAttestations: async (id) => (id ? (stmts.countAttestationsFor.get(id) as { n: number }).n : (stmts.countAttestations.get() as { n: number }).n),
     appendEvent: async (type, deviceId, data, at) => {
       stmts.insertEvent.run(at, type, deviceId ?? null, JSON.stringify(data ?? {}));
+      notify();
+    },
+    appendEvents: async (events) => {
+      if (events.length === 0) return;
+      db.transaction(() => {
+        for (const e of events) stmts.insertEvent.run(e.at, e.type, e.deviceId ?? null, JSON.stringify(e.data ?? {}));
+      })();
+      notify();
     },
     listEvents: async (afterSeq, limit) => (stmts.listEvents.all(afterSeq, limit) as q.EventRow[]).map(q.toEvent),
+    lastEventSeq: async () => (stmts.lastEventSeq.get() as { seq: number }).seq,
+    onEvents: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    acquireLease: async (name, holder, now, ttlMs) => stmts.acquireLease.run(name, holder, now + ttlMs, now).changes > 0,
+    releaseLease: async (name, holder) => {
+      stmts.releaseLease.run(name, holder);
+    },
     getSetReceiver: async (receiver) =>
       db.transaction(() => {
         const cursor = (stmts.getSetCursor.get(receiver) as { cursor_seq: number } | undefined)?.cursor_seq ?? 0;
@@ -140,16 +179,24 @@ export function openSqliteStore(path: string): Store {
         return 'stored';
       }).immediate(),
     findIdToken: async (hash, now) => q.toIdToken(stmts.findIdToken.get(hash, now) as q.IdTokenRow | undefined),
-    purgeExpired: async (now) => {
+    purgeExpired: async (now, retention = {}) => {
       db.transaction(() => {
         stmts.purgeIdTokens.run(now);
         stmts.purgeNonces.run(now);
         stmts.purgeJtis.run(now);
         stmts.purgeCodes.run(now);
       })();
+      // History goes in small transactions so attestations are never held up for long.
+      for (let i = 0; i < PURGE_ROUNDS; i++) {
+        const e = retention.eventsBefore !== undefined ? stmts.purgeEvents.run(retention.eventsBefore, PURGE_BATCH).changes : 0;
+        const a = retention.attestationsBefore !== undefined ? stmts.purgeAttestations.run(retention.attestationsBefore, PURGE_BATCH).changes : 0;
+        if (e < PURGE_BATCH && a < PURGE_BATCH) break;
+        await new Promise((r) => setImmediate(r));
+      }
     },
     ping: async () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
     close: async () => {
+      listeners.clear();
       if (queue.length > 0) flush();
       if (nonceDb !== db) nonceDb.close();
       db.close();

@@ -62,6 +62,24 @@ export interface AttestationWrite {
   state: DeviceState;
   /** The evidence submods, kept for history. */
   submods: unknown;
+  /** Events written in the same transaction (only when the attestation is stored). */
+  events?: NewEvent[];
+}
+
+/** An event to append; `seq` is assigned by the store. */
+export interface NewEvent {
+  type: string;
+  deviceId?: string;
+  data: unknown;
+  at: number;
+}
+
+/** How long history is kept (epoch-ms cut-offs computed by the caller). */
+export interface RetentionCutoffs {
+  /** Events older than this are deleted. */
+  eventsBefore?: number;
+  /** Attestation history older than this is deleted, except each device's latest attestation. */
+  attestationsBefore?: number;
 }
 
 export type AttestationOutcome = 'stored' | 'nonce-invalid' | 'replayed' | 'device-revoked';
@@ -135,7 +153,24 @@ export interface Store {
   latestSubmods(deviceId: string): Promise<Record<string, unknown> | undefined>;
   countAttestations(deviceId?: string): Promise<number>;
   appendEvent(type: string, deviceId: string | undefined, data: unknown, at: number): Promise<void>;
+  /** Appends several events in one transaction (in order). */
+  appendEvents(events: readonly NewEvent[]): Promise<void>;
   listEvents(afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /** The highest event seq (0 when there is none). */
+  lastEventSeq(): Promise<number>;
+  /**
+   * Calls `listener` soon after events were appended: in this process (SQLite) or by any
+   * replica (PostgreSQL LISTEN/NOTIFY). A hint only (it may be late, repeated or lost on
+   * a dropped connection): the event table stays the source of truth. Returns unsubscribe.
+   */
+  onEvents(listener: () => void): () => void;
+  /**
+   * Takes or renews the lease `name` for `holder` until `now + ttlMs`; false while another
+   * holder's lease is unexpired. One replica at a time delivers each event sink.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up (no-op unless `holder` holds it). */
+  releaseLease(name: string, holder: string): Promise<void>;
   /** A SET receiver's delivery state; `{cursor: 0, acked: []}` for a receiver never seen. */
   getSetReceiver(receiver: string): Promise<SetReceiverState>;
   /**
@@ -154,8 +189,11 @@ export interface Store {
   rememberIdToken(rec: IdTokenRecord): Promise<'stored' | 'known' | 'other-device'>;
   /** The unexpired remembered ID token `hash`, whichever device presented it. */
   findIdToken(hash: string, now: number): Promise<IdTokenRecord | undefined>;
-  /** Deletes expired nonces, jtis, enrolment codes and remembered ID tokens. */
-  purgeExpired(now: number): Promise<void>;
+  /**
+   * Deletes expired nonces, jtis, enrolment codes and remembered ID tokens, and history
+   * older than the retention cut-offs (in bounded batches: call again to continue).
+   */
+  purgeExpired(now: number, retention?: RetentionCutoffs): Promise<void>;
   /** Cheap liveness of the database. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

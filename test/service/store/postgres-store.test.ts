@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openPostgresStore } from '../../../src/service/store/postgres.js';
+import { POSTGRES_MIGRATIONS } from '../../../src/service/store/postgres-schema.js';
 import { openStore } from '../../../src/service/store/open.js';
 import { serviceMain } from '../../../src/service/cli.js';
 import { postgresComponent, startPostgres, type PostgresServer } from '../../helpers/postgres-server.js';
@@ -29,7 +30,7 @@ describe.skipIf(!pgc.available)(`PostgreSQL${pgc.reason ? ` (${pgc.reason})` : '
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        expect((await client.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 3 }]);
+        expect((await client.query('SELECT version FROM schema_version')).rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
         expect((await client.query('SELECT COUNT(*)::int AS n FROM nonces')).rows[0]).toEqual({ n: 1 });
       } finally {
         await client.end();

@@ -137,6 +137,94 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
       expect((await store.listEvents(events[0]?.seq ?? 0, 1)).map((e) => e.type)).toEqual(['device.compliance-changed']);
     });
 
+    it('writes an attestation\'s events in its transaction, and none when it is refused', async () => {
+      const { store } = await fresh();
+      const id = await enrolled(store);
+      await store.createNonce('n1', NOW + 60_000);
+      const events = [
+        { type: 'device.attested', deviceId: id, at: NOW, data: { earStatus: 'affirming' } },
+        { type: 'device.compliance-changed', deviceId: id, at: NOW, data: { from: 'none', to: 'affirming' } },
+      ];
+      expect(await store.recordAttestation({ ...write(id, 'n1', 'j1'), events })).toBe('stored');
+      // Refused (nonce used, jti replayed): its events are not written either.
+      expect(await store.recordAttestation({ ...write(id, 'n1', 'j2'), events })).toBe('nonce-invalid');
+      await store.createNonce('n2', NOW + 60_000);
+      expect(await store.recordAttestation({ ...write(id, 'n2', 'j1'), events })).toBe('replayed');
+      const trail = await store.listEvents(0, 10);
+      expect(trail.map((e) => e.type)).toEqual(['device.enrolled', 'device.attested', 'device.compliance-changed']);
+      expect(trail[1]).toMatchObject({ deviceId: id, at: NOW, data: { earStatus: 'affirming' } });
+      expect(await store.lastEventSeq()).toBe(trail[2]?.seq);
+    });
+
+    it('appends a batch of events in order; lastEventSeq follows; an empty table says 0', async () => {
+      const { store } = await fresh();
+      expect(await store.lastEventSeq()).toBe(0);
+      await store.appendEvents([]);
+      await store.appendEvents(Array.from({ length: 50 }, (_, i) => ({ type: 'authz.denied', at: NOW + i, data: { i }, ...(i % 2 ? { deviceId: 'dev_x' } : {}) })));
+      const events = await store.listEvents(0, 100);
+      expect(events.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(events[1]?.deviceId).toBe('dev_x');
+      expect(events[0]?.deviceId).toBeUndefined();
+      expect(await store.lastEventSeq()).toBe(events[49]?.seq);
+    });
+
+    it('tells its listeners after events are appended, and stops after unsubscribe', async () => {
+      const { store } = await fresh();
+      let calls = 0;
+      const woken = () => new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no notification within 5 s')), 5000);
+        const off = store.onEvents(() => {
+          calls += 1;
+          clearTimeout(t);
+          off();
+          resolve();
+        });
+      });
+      const first = woken();
+      // PostgreSQL: the listener connects asynchronously; appends after LISTEN are announced.
+      await new Promise((r) => setTimeout(r, 300));
+      await store.appendEvent('device.revoked', 'dev_x', {}, NOW);
+      await first;
+      expect(calls).toBe(1);
+    });
+
+    it('gives a lease to one holder at a time until it expires or is released', async () => {
+      const { store } = await fresh();
+      expect(await store.acquireLease('sink:x', 'a', NOW, 10_000)).toBe(true);
+      expect(await store.acquireLease('sink:x', 'b', NOW + 1, 10_000)).toBe(false);
+      // The holder renews.
+      expect(await store.acquireLease('sink:x', 'a', NOW + 5_000, 10_000)).toBe(true);
+      expect(await store.acquireLease('sink:x', 'b', NOW + 12_000, 10_000)).toBe(false);
+      // Expired: another holder takes over, and the old one cannot renew.
+      expect(await store.acquireLease('sink:x', 'b', NOW + 15_001, 10_000)).toBe(true);
+      expect(await store.acquireLease('sink:x', 'a', NOW + 15_002, 10_000)).toBe(false);
+      await store.releaseLease('sink:x', 'a'); // not the holder: no effect
+      expect(await store.acquireLease('sink:x', 'c', NOW + 15_003, 10_000)).toBe(false);
+      await store.releaseLease('sink:x', 'b');
+      expect(await store.acquireLease('sink:x', 'c', NOW + 15_004, 10_000)).toBe(true);
+      expect(await store.acquireLease('sink:y', 'a', NOW, 10_000)).toBe(true);
+    });
+
+    it('purges events and attestation history past retention, keeping each device\'s latest attestation', async () => {
+      const { store } = await fresh();
+      const a = await enrolled(store, 1);
+      const b = await enrolled(store, 2);
+      for (const [i, id, at] of [[1, a, NOW - 100], [2, a, NOW - 50], [3, a, NOW + 10], [4, b, NOW - 100]] as const) {
+        await store.createNonce(`n${i}`, NOW + 60_000);
+        expect(await store.recordAttestation({ ...write(id, `n${i}`, `j${i}`), receivedAt: at, submods: { i } })).toBe('stored');
+      }
+      await store.appendEvents([{ type: 'x', at: NOW - 10, data: {} }, { type: 'y', at: NOW + 10, data: {} }]);
+      await store.purgeExpired(NOW, { eventsBefore: NOW, attestationsBefore: NOW });
+      expect((await store.listEvents(0, 10)).map((e) => e.type)).toEqual(['device.enrolled', 'device.enrolled', 'y']);
+      // a keeps only its latest (the newer one); b's only attestation is old but its latest: kept.
+      expect(await store.countAttestations(a)).toBe(1);
+      expect(await store.latestSubmods(a)).toEqual({ i: 3 });
+      expect(await store.countAttestations(b)).toBe(1);
+      // Without cut-offs nothing of the history goes.
+      await store.purgeExpired(NOW + 10_000_000);
+      expect(await store.countAttestations()).toBe(2);
+    });
+
     it('purges expired nonces, jtis, unused codes and ID tokens', async () => {
       const { store } = await fresh();
       const id = await enrolled(store);
@@ -260,6 +348,31 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
         const reopened = await h.second();
         await reopened.ackSets('gw', [], 3);
         expect(await h.store.getSetReceiver('gw')).toEqual({ cursor: 3, acked: [5] });
+      });
+
+      it('an event appended through one replica wakes the other\'s listener', async () => {
+        const h = await fresh();
+        const other = await h.second();
+        const postgres = h.store.kind === 'postgres';
+        const woken = new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(false), postgres ? 5000 : 500);
+          other.onEvents(() => {
+            clearTimeout(t);
+            resolve(true);
+          });
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        await h.store.revokeDevice(await enrolled(h.store), NOW);
+        // SQLite: listeners are in-process only (another process sees the table by polling).
+        expect(await woken).toBe(postgres);
+        expect((await other.listEvents(0, 10)).map((e) => e.type)).toEqual(['device.enrolled', 'device.revoked']);
+      });
+
+      it('a lease held through one replica is refused through the other', async () => {
+        const h = await fresh();
+        const other = await h.second();
+        const [x, y] = await Promise.all([h.store.acquireLease('sink:z', 'A', NOW, 10_000), other.acquireLease('sink:z', 'B', NOW, 10_000)]);
+        expect([x, y].filter(Boolean)).toHaveLength(1);
       });
 
       it('an ID token remembered by one replica is seen by the other', async () => {
