@@ -23,3 +23,5 @@ const info = find();
 export const PROJECT_ROOT = info.root;
 /** package.json version. */
 export const PROJECT_VERSION = info.version;
+/** package.json name. */
+export const PROJECT_NAME = 'ai-factory-posture';

@@ -2,6 +2,8 @@
 import type { CryptoKey } from 'jose';
 import type { ServiceConfig } from './config.js';
 import type { DeviceCache } from './device-cache.js';
+import type { DenyRecorder } from './events/deny-recorder.js';
+import type { EventsConfig } from './events/sinks-config.js';
 import type { ServiceKeys } from './keys.js';
 import type { MfaBinding } from './mfa/bind-mfa.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -18,10 +20,14 @@ export interface ServiceDeps {
   now?: () => Date;
   /** MFA re-verification; built from `config.oidc` when absent. */
   mfa?: MfaBinding;
+  /** Where events are delivered (CAEP push, OCSF sinks); none when absent. */
+  events?: EventsConfig;
 }
 
-export interface PostureContext extends Required<ServiceDeps> {
+export interface PostureContext extends Required<Omit<ServiceDeps, 'events'>> {
   devices: DeviceCache;
+  /** Authz denies, written to the event table once a second. */
+  denials: DenyRecorder;
   tokens: TokenCache;
   deviceKeys: Map<string, CryptoKey>;
   metrics: ServiceMetrics;

@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { PostureContext, ServiceDeps } from './app-types.js';
 import { startChangeFeed } from './change-feed.js';
 import { DeviceCache } from './device-cache.js';
+import { createDenyRecorder } from './events/deny-recorder.js';
+import { startEventPipeline } from './events/pipeline.js';
 import { createMetrics } from './metrics.js';
 import { createMfaBinding } from './mfa/bind-mfa.js';
 import { signInRoutes } from './mfa/routes.js';
@@ -43,6 +45,7 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     return503OnClosing: true,
     ...(opts.https ? { https: opts.https } : {}),
   } as FastifyServerOptions);
+  const metrics = createMetrics(opts.defaultMetrics ?? false);
   const context: PostureContext = {
     ...deps,
     now: deps.now ?? (() => new Date()),
@@ -50,12 +53,28 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     devices: new DeviceCache(deps.store),
     tokens: new TokenCache(),
     deviceKeys: new Map(),
-    metrics: createMetrics(opts.defaultMetrics ?? false),
+    metrics,
+    denials: createDenyRecorder(deps.store, {
+      onDropped: (n) => {
+        metrics.denyEventsDropped.inc(n);
+        app.log.warn({ dropped: n }, 'authz denies over the per-second event cap were counted but not stored as events');
+      },
+      onError: (e) => app.log.error({ err: e }, 'writing authz deny events failed'),
+    }),
   };
   app.decorate('posture', context);
-  // Devices changed by other processes or replicas leave this process's cache within 250 ms.
-  const feed = await startChangeFeed(deps.store, context.devices, { onError: (e) => app.log.error({ err: e }, 'change feed poll failed') });
-  app.addHook('onClose', async () => feed.stop());
+  // Devices changed by other processes or replicas leave this process's cache at once
+  // (a notification) or within one poll interval (the safety net).
+  const feed = await startChangeFeed(deps.store, context.devices, {
+    intervalMs: deps.config.changePollMs,
+    onError: (e) => app.log.error({ err: e }, 'change feed poll failed'),
+  });
+  const pipeline = deps.events ? startEventPipeline(context, feed, deps.events, app.log) : undefined;
+  app.addHook('onClose', async () => {
+    await context.denials.close();
+    await pipeline?.stop();
+    feed.stop();
+  });
   await app.register(errorsPlugin);
   await app.register(opsRoutes);
   await app.register(enrollmentsRoutes);

@@ -61,6 +61,18 @@ export const ServiceConfigSchema = Type.Object(
      * it. Without it the store is SQLite in the data directory.
      */
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$', maxLength: 2048 })),
+    /** Event delivery: CAEP push receivers and OCSF sinks (YAML; docs/events.md). */
+    eventsConfigPath: Type.Optional(Type.String({ minLength: 1 })),
+    /** Events older than this are deleted (their sinks should have them by then). */
+    eventRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    /** Attestation history older than this is deleted (each device's latest stays). */
+    historyRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    /**
+     * How often the event table is polled for changes made elsewhere. Notifications wake
+     * it at once (this process; PostgreSQL LISTEN/NOTIFY across replicas): this is the
+     * safety net, and the delay for admin commands on a SQLite file.
+     */
+    changePollMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
   },
   { additionalProperties: false },
 );
@@ -96,6 +108,8 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   // An empty value counts as unset (e.g. `DATABASE_URL=` to force SQLite).
   const databaseUrl = pick('database-url', 'DATABASE_URL') || env.DATABASE_URL || undefined;
+  const eventsConfigPath = pick('events-config', 'EVENTS_CONFIG');
+  const int = (v: string | undefined, dflt: number): number => (v === undefined ? dflt : /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN);
   const cfg = {
     host,
     port,
@@ -112,6 +126,11 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
     ...oidcConfig(pick),
     insecureTrustAgentMfa: (pick('insecure-trust-agent-mfa', 'INSECURE_TRUST_AGENT_MFA') ?? 'false') === 'true',
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(eventsConfigPath ? { eventsConfigPath: resolve(eventsConfigPath) } : {}),
+    eventRetentionDays: int(pick('event-retention-days', 'EVENT_RETENTION_DAYS'), 30),
+    historyRetentionDays: int(pick('history-retention-days', 'HISTORY_RETENTION_DAYS'), 90),
+    // PostgreSQL replicas are woken by NOTIFY, so their poll is only the safety net.
+    changePollMs: int(pick('change-poll-ms', 'CHANGE_POLL_MS'), databaseUrl ? 1000 : 250),
   };
   if (!Value.Check(ServiceConfigSchema, cfg)) {
     const first = [...Value.Errors(ServiceConfigSchema, cfg)][0];

@@ -4,7 +4,10 @@ import { buildApp } from './app.js';
 import type { ServiceConfig } from './config.js';
 import { loadServiceKeys } from './keys.js';
 import { createPolicyRuntime } from './policy-runtime.js';
+import { loadEventsConfig } from './events/sinks-config.js';
 import { describeStore, openStore } from './store/open.js';
+
+const DAY_MS = 86_400_000;
 
 export interface RunningService {
   /** Base URL actually listening (with the real port when 0 was asked). */
@@ -21,6 +24,8 @@ export interface RunningService {
  */
 export async function startService(config: ServiceConfig, opts: { handleSignals?: boolean } = {}): Promise<RunningService> {
   const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+  // A bad events file stops the start, like a bad policy (before anything is opened).
+  const events = config.eventsConfigPath ? loadEventsConfig(config.eventsConfigPath, { dataDir: config.dataDir, sharedStore: config.databaseUrl !== undefined }) : undefined;
   // Pool errors on idle connections arrive before the app (and its logger) may exist.
   const ref: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
   const store = await openStore(config, { onError: (err) => ref.app?.log.error({ err }, 'database connection error') });
@@ -32,14 +37,16 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
     onError: (msg) => ref.app?.log.error(msg),
   });
   const app = await buildApp(
-    { config, store, keys, policy: policy.engine },
+    { config, store, keys, policy: policy.engine, ...(events ? { events } : {}) },
     { logger, defaultMetrics: true, ...(config.tlsCertPath && config.tlsKeyPath ? { https: { cert: readFileSync(config.tlsCertPath), key: readFileSync(config.tlsKeyPath) } } : {}) },
   );
   // A policy change can change every verdict: drop cached decisions.
   ref.app = app;
   policy.onSwap(() => app.posture.tokens.clear());
   const housekeeping = setInterval(() => {
-    void store.purgeExpired(Date.now()).catch((e: unknown) => app.log.error({ err: e }, 'purge failed'));
+    const now = Date.now();
+    const retention = { eventsBefore: now - config.eventRetentionDays * DAY_MS, attestationsBefore: now - config.historyRetentionDays * DAY_MS };
+    void store.purgeExpired(now, retention).catch((e: unknown) => app.log.error({ err: e }, 'purge failed'));
     void keys.reload().catch((e: unknown) => app.log.error({ err: e }, 'key reload failed'));
   }, 30_000);
   housekeeping.unref();
@@ -47,6 +54,7 @@ export async function startService(config: ServiceConfig, opts: { handleSignals?
   if (config.insecureTrustAgentMfa) app.log.warn('INSECURE: --insecure-trust-agent-mfa accepts the MFA facts agents report about themselves; use only for tests and trials');
   else if (!config.oidc) app.log.warn('no OIDC issuer configured (--oidc-issuer): MFA cannot be proven, so segments that require MFA deny every device; see docs/identity-providers.md');
   app.log.info(`store: ${describeStore(config)}`);
+  if (events) app.log.info(`events: ${events.caepPush.length} CAEP push receiver(s), ${events.ocsf?.sinks.length ?? 0} OCSF sink(s)${events.ocsf?.pseudonymKey ? ', users pseudonymised' : ''}`);
   const address = await app.listen({ host: config.host, port: config.port });
   const port = Number(new URL(address).port);
   const scheme = config.tlsCertPath ? 'https' : 'http';

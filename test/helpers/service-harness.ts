@@ -15,6 +15,7 @@ import { resolveConfig, examplePolicyPath, type ServiceConfig } from '../../src/
 import { loadServiceKeys } from '../../src/service/keys.js';
 import { createPolicyRuntime, type PolicyRuntime } from '../../src/service/policy-runtime.js';
 import { openSqliteStore } from '../../src/service/store/sqlite.js';
+import type { EventsConfig } from '../../src/service/events/sinks-config.js';
 import type { Store } from '../../src/service/store/types.js';
 import { buildEvidenceClaims } from '../../src/agent/attestation/evidence.js';
 import type { PostureReport } from '../../src/shared/check-result.js';
@@ -60,15 +61,19 @@ export interface HarnessOptions {
   strictMfa?: boolean;
   /** Listen on a free 127.0.0.1 port, with the public URL set to it (for real agent code). */
   listen?: boolean;
+  /** Event delivery (CAEP push, OCSF sinks). */
+  events?: EventsConfig;
+  /** Open this existing data directory instead of a new one (a restart); it is not deleted on close. */
+  dataDir?: string;
 }
 
 export const PUBLIC_URL = 'http://127.0.0.1:8443';
 
 /** Starts a harness. `policyPath` defaults to examples/policy.yaml (copied, so tests may edit it). */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'posture-svc-'));
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'posture-svc-')));
   const policyPath = join(dataDir, 'policy.yaml');
-  await copyFile(opts.policyPath ?? examplePolicyPath(), policyPath);
+  if (!opts.dataDir) await copyFile(opts.policyPath ?? examplePolicyPath(), policyPath);
   const port = opts.listen ? await freePort() : undefined;
   const publicUrl = port ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const oidcFlags = Object.fromEntries(Object.entries(opts.oidc ?? {}).map(([k, v]) => [`oidc-${k}`, v]));
@@ -79,7 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const clock = { now: opts.now ?? new Date() };
   const keys = await loadServiceKeys(store, { now: () => clock.now.getTime(), publishRetiredForMs: 720_000 });
   const policy = await createPolicyRuntime(policyPath, { onReload: () => undefined, onError: () => undefined });
-  const app = await buildApp({ config, store, keys, policy: policy.engine, now: () => clock.now });
+  const app = await buildApp({ config, store, keys, policy: policy.engine, now: () => clock.now, ...(opts.events ? { events: opts.events } : {}) });
   if (port) await app.listen({ host: '127.0.0.1', port });
   else await app.ready();
   const adminKey = (await createApiKey(store, 'admin', ['*'], clock.now.getTime())).secret;
@@ -132,7 +137,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await app.close();
       policy.close();
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
   return harness;

@@ -6,13 +6,47 @@ import { EAT_JWT_MEDIA_TYPE } from '../../shared/claims.js';
 import { PROJECT_VERSION } from '../../common/package-info.js';
 import { newJti, signPostureToken } from '../posture-token.js';
 import { ProblemError } from '../problems.js';
-import type { DeviceState } from '../store/types.js';
+import type { DeviceRecord, DeviceState, NewEvent } from '../store/types.js';
 import { MAX_EVIDENCE_BYTES, MAX_SKEW_S, verifyEvidence } from '../verify-evidence.js';
 
 function decisionsDiffer(a: DeviceState['resources'], b: DeviceState['resources']): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) if (a[k]?.decision !== b[k]?.decision) return true;
   return false;
+}
+
+const decisions = (r: DeviceState['resources']): Record<string, 'allow' | 'deny'> => Object.fromEntries(Object.entries(r).map(([name, v]) => [name, v.decision]));
+
+/**
+ * The events of one stored attestation (docs/events.md): always `device.attested`; plus
+ * `device.compliance-changed` when the EAR status changed, else `device.verdicts-changed`
+ * when a per-resource decision did.
+ */
+function attestationEvents(device: DeviceRecord, state: DeviceState, previous: DeviceState | undefined, hostname: string | undefined): NewEvent[] {
+  const at = state.attestedAt;
+  const events: NewEvent[] = [
+    {
+      type: 'device.attested',
+      deviceId: device.id,
+      at,
+      data: {
+        user: device.user,
+        earStatus: state.earStatus,
+        ...(previous ? { previous: previous.earStatus } : {}),
+        checks: state.checks,
+        resources: decisions(state.resources),
+        resultJti: state.resultJti,
+        ...(state.platform ? { platform: state.platform } : {}),
+        ...(hostname ? { hostname } : {}),
+      },
+    },
+  ];
+  if (previous?.earStatus !== state.earStatus) {
+    events.push({ type: 'device.compliance-changed', deviceId: device.id, at, data: { from: previous?.earStatus ?? 'none', to: state.earStatus, cause: 'attestation' } });
+  } else if (decisionsDiffer(previous.resources, state.resources)) {
+    events.push({ type: 'device.verdicts-changed', deviceId: device.id, at, data: { resources: decisions(state.resources), previous: decisions(previous.resources) } });
+  }
+  return events;
 }
 
 export const attestationsRoutes = fp(
@@ -66,18 +100,14 @@ export const attestationsRoutes = fp(
         receivedAt: now.getTime(),
         state,
         submods: claims.submods,
+        // In the same transaction: the event trail and the other replicas' caches never miss a stored attestation.
+        events: attestationEvents(device, state, previous, claims.device.hostname),
       });
       if (outcome !== 'stored') {
         ctx.metrics.attestations.inc({ outcome });
         throw new ProblemError(outcome === 'replayed' ? 'evidence-replayed' : outcome === 'nonce-invalid' ? 'evidence-nonce-invalid' : 'device-revoked');
       }
       ctx.devices.set(device.id, { device, state });
-      if (previous?.earStatus !== state.earStatus) {
-        await ctx.store.appendEvent('device.compliance-changed', device.id, { from: previous?.earStatus ?? 'none', to: state.earStatus }, now.getTime());
-      } else if (decisionsDiffer(previous?.resources ?? {}, state.resources)) {
-        // Other replicas' caches follow the event table: a changed verdict must appear there.
-        await ctx.store.appendEvent('device.verdicts-changed', device.id, { resources: Object.fromEntries(Object.entries(state.resources).map(([r, v]) => [r, v.decision])) }, now.getTime());
-      }
       ctx.metrics.attestations.inc({ outcome: 'stored' });
       const { token, claims: result } = await signPostureToken(ctx.keys, { issuer: ctx.config.publicUrl, deviceId: device.id, jkt: device.jkt, state, ttlSeconds: ctx.config.resultTtlSeconds, now, build: PROJECT_VERSION });
       const body: AttestationResponse = {

@@ -42,10 +42,30 @@ export const authzRoutes = fp(
       c.inc();
     };
 
-    const deny = (reply: FastifyReply, resource: string, code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}): FastifyReply => {
-      // Only policy resources become metric labels: the path is attacker-controlled (unbounded series otherwise).
-      ctx.metrics.authz.inc({ resource: ctx.policy().hasResource(resource) ? resource : '(unknown)', decision: code });
+    const header = (req: FastifyRequest, name: string): string | undefined => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const deny = (req: FastifyRequest, reply: FastifyReply, resource: string, code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}, deviceId?: string): FastifyReply => {
+      // Only policy resources become metric labels and event fields: the path is attacker-controlled.
+      const known = ctx.policy().hasResource(resource) ? resource : '(unknown)';
+      ctx.metrics.authz.inc({ resource: known, decision: code });
       const body = problem(code, detail, extra);
+      const method = header(req, 'x-forwarded-method') ?? header(req, 'x-original-method');
+      const host = header(req, 'x-forwarded-host');
+      const uri = header(req, 'x-forwarded-uri') ?? header(req, 'x-original-uri');
+      ctx.denials.record({
+        resource: known,
+        status: body.status,
+        problem: code,
+        ...(Array.isArray(extra.reasons) ? { reasons: extra.reasons as string[] } : {}),
+        ...(deviceId ? { deviceId } : {}),
+        ...(method ? { method } : {}),
+        ...(host ? { host } : {}),
+        ...(uri ? { uri } : {}),
+        clientIp: req.ip,
+        at: ctx.now().getTime(),
+      });
       // Gateways that cannot pass the body on (nginx auth_request) can pass these headers.
       void reply.header('x-posture-problem', code);
       const reasons = extra.reasons;
@@ -62,31 +82,31 @@ export const authzRoutes = fp(
         const raw = req.headers[API_KEY_HEADER];
         const found = gatewayKey(typeof raw === 'string' ? raw : undefined, now);
         const key = found instanceof Promise ? await found : found;
-        if (!key || !keyCoversResource(key, resource)) return deny(reply, resource, 'forbidden', 'the gateway is not allowed to ask about this resource');
+        if (!key || !keyCoversResource(key, resource)) return deny(req, reply, resource, 'forbidden', 'the gateway is not allowed to ask about this resource');
       }
       const policy = ctx.policy();
-      if (!policy.hasResource(resource)) return deny(reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
+      if (!policy.hasResource(resource)) return deny(req, reply, resource, 'resource-unknown', `resource "${resource.slice(0, 64)}" is not in the policy`);
       const auth = req.headers.authorization;
       // RFC 6750: the scheme name is case-insensitive. The token's characters are checked
       // by verifyPostureToken on a cache miss; a hit is an exact match of a verified token.
       const token = auth && auth.length > 7 && auth.length < 16_384 && auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7) : undefined;
-      if (!token) return deny(reply, resource, 'posture-token-invalid', 'present the posture token as Authorization: Bearer');
+      if (!token) return deny(req, reply, resource, 'posture-token-invalid', 'present the posture token as Authorization: Bearer');
       let cached = ctx.tokens.get(token, now);
       if (!cached) {
         const claims = await verifyPostureToken(ctx.keys, token, { issuer: ctx.config.publicUrl, now: nowDate });
-        if (!claims) return deny(reply, resource, 'posture-token-invalid');
+        if (!claims) return deny(req, reply, resource, 'posture-token-invalid');
         cached = { deviceId: claims.sub, jkt: claims.cnf.jkt, expMs: claims.exp * 1000 };
         ctx.tokens.set(token, cached);
       }
       // Fast path: the cached state was reached under the current policy (no await).
       const peeked = ctx.devices.peek(cached.deviceId);
       const { device, state } = peeked?.state?.policyRevision === policy.revision ? peeked : await currentDeviceState(ctx, cached.deviceId);
-      if (!device || device.jkt !== cached.jkt) return deny(reply, resource, 'posture-token-invalid');
-      if (device.revokedAt !== undefined) return deny(reply, resource, 'device-revoked');
-      if (!state || state.freshUntil <= now) return deny(reply, resource, 'posture-stale', 'attest again: the last attestation is too old');
+      if (!device || device.jkt !== cached.jkt) return deny(req, reply, resource, 'posture-token-invalid');
+      if (device.revokedAt !== undefined) return deny(req, reply, resource, 'device-revoked', undefined, {}, device.id);
+      if (!state || state.freshUntil <= now) return deny(req, reply, resource, 'posture-stale', 'attest again: the last attestation is too old', {}, device.id);
       const verdict = state.resources[resource];
       if (!verdict || verdict.decision !== 'allow') {
-        return deny(reply, resource, 'posture-noncompliant', verdict?.message ?? 'no verdict for this resource', { reasons: verdict?.reasons ?? ['resource.no_verdict'] });
+        return deny(req, reply, resource, 'posture-noncompliant', verdict?.message ?? 'no verdict for this resource', { reasons: verdict?.reasons ?? ['resource.no_verdict'] }, device.id);
       }
       countAllow(resource);
       return reply
@@ -102,7 +122,7 @@ export const authzRoutes = fp(
         return await decide(req, reply);
       } catch (e) {
         req.log.error({ err: e }, 'authz failed: denying');
-        return deny(reply, req.params.resource ?? '?', 'forbidden', 'the decision failed; denied (fail closed)');
+        return deny(req, reply, req.params.resource ?? '?', 'forbidden', 'the decision failed; denied (fail closed)');
       }
     };
     app.route({ method: [...METHODS], url: '/authz/v1/:resource', handler });
