@@ -1,5 +1,5 @@
 /**
- * `posture-service`: start | enroll-token | api-key create | devices | policy check | keys rotate.
+ * `posture-service`: start | enroll-token | api-key create | devices | policy check | keys rotate | backup | restore.
  * Errors print one line and exit non-zero (2 usage/config, 1 failure).
  */
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isPostureError, PostureError } from '../shared/errors.js';
 import { createApiKey, hashSecret } from './api-keys.js';
+import { backupSqlite, restoreSqlite } from './backup.js';
 import { resolveConfig, defaultDataDir } from './config.js';
 import { rotateServiceKey } from './keys.js';
 import { parseDuration } from './policy/duration.js';
@@ -22,9 +23,11 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
         [--tls-cert FILE --tls-key FILE] [--log-level info]
         [--oidc-issuer URL --oidc-client-id ID [--oidc-user-claim preferred_username|email|upn|sub]
          [--oidc-acr-values V] [--oidc-max-age S]] [--insecure-trust-agent-mfa]
+        [--events-config FILE] [--event-retention-days 30] [--history-retention-days 90] [--change-poll-ms MS]
                                    Run the service (SQLite in the data directory, or PostgreSQL
                                    with a database URL: docs/deployment.md); with an
-                                   OIDC issuer it verifies the users' MFA (docs/identity-providers.md)
+                                   OIDC issuer it verifies the users' MFA (docs/identity-providers.md);
+                                   events go to CAEP push receivers and OCSF sinks (docs/events.md)
   enroll-token --user U [--groups a,b] [--ttl 24h] [--data-dir D]
                                    Print a single-use enrolment code (last word of the output)
   api-key create --scope admin|gateway [--resources a,b|*] [--label L] [--data-dir D]
@@ -34,9 +37,16 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
                                    Revoke a device (its next request is denied)
   policy check FILE                Validate a policy and explain what each segment requires
   keys rotate [--data-dir D]       Start signing with a new key (old keys stay published until their tokens expire)
+  backup --to FILE [--force] [--data-dir D]
+                                   Copy the SQLite store (safe while the service runs), verified;
+                                   PostgreSQL: pg_dump --format=custom (docs/deployment.md)
+  restore --from FILE [--force] [--data-dir D]
+                                   Verify a backup and put it in place (service stopped; the old
+                                   database is kept as posture.db.before-restore-<time>)
 
 Admin commands take --database-url too. Environment: DATABASE_URL, POSTURE_SERVICE_HOST, _PORT, _DATA_DIR, _POLICY, _PUBLIC_URL, _TLS_CERT, _TLS_KEY, _LOG_LEVEL,
-  _OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_USER_CLAIM, _OIDC_ACR_VALUES, _OIDC_MAX_AGE.`;
+  _OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_USER_CLAIM, _OIDC_ACR_VALUES, _OIDC_MAX_AGE, _EVENTS_CONFIG, _EVENT_RETENTION_DAYS,
+  _HISTORY_RETENTION_DAYS, _CHANGE_POLL_MS.`;
 
 export interface ServiceCliIo {
   stdout: (s: string) => void;
@@ -88,6 +98,7 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
         'public-url': { type: 'string' }, 'database-url': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'log-level': { type: 'string' }, 'insecure-trust-agent-mfa': { type: 'boolean' },
         'oidc-issuer': { type: 'string' }, 'oidc-client-id': { type: 'string' }, 'oidc-user-claim': { type: 'string' },
         'oidc-acr-values': { type: 'string' }, 'oidc-max-age': { type: 'string' },
+        'events-config': { type: 'string' }, 'event-retention-days': { type: 'string' }, 'history-retention-days': { type: 'string' }, 'change-poll-ms': { type: 'string' },
       });
       const config = resolveConfig({ ...values, 'insecure-trust-agent-mfa': values['insecure-trust-agent-mfa'] ? 'true' : undefined }, io.env);
       const running = await startService(config, { handleSignals: true });
@@ -155,6 +166,24 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
         io.stdout(`now signing with ${rec.kid}; earlier keys stay published until their tokens expire (running services pick it up within 30 s)\n`);
       } finally {
         await store.close();
+      }
+      return 0;
+    }
+    case 'backup':
+    case 'restore': {
+      const { values } = parse(rest, { to: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' }, ...DATA_DIR });
+      const file = cmd === 'backup' ? values.to : values.from;
+      if (!file || (cmd === 'backup' ? values.from : values.to) !== undefined) throw new PostureError('USAGE', `usage: posture-service ${cmd === 'backup' ? 'backup --to FILE' : 'restore --from FILE'} [--force] [--data-dir D]`);
+      // An empty variable counts as unset, as for `start`. PostgreSQL has its own tools; shelling out to them is not ours to do.
+      if (values['database-url'] || io.env.POSTURE_SERVICE_DATABASE_URL || io.env.DATABASE_URL) throw new PostureError('USAGE', `the store is PostgreSQL: ${cmd === 'backup' ? 'back it up with pg_dump --format=custom' : 'restore it with pg_restore --no-owner'} (docs/deployment.md, "Backup and restore")`);
+      const dataDir = resolve(values['data-dir'] ?? io.env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(io.env));
+      const force = values.force === true;
+      if (cmd === 'backup') {
+        const b = await backupSqlite({ dataDir, to: file, force });
+        io.stdout(`backup ${b.path}: ${b.bytes} bytes, ${b.devices} devices, schema version ${b.schemaVersion} (verified)\n`);
+      } else {
+        const r = await restoreSqlite({ dataDir, from: file, force, now: Date.now() });
+        io.stdout(`restored ${r.path} from ${resolve(file)}: ${r.devices} devices, schema version ${r.schemaVersion}${r.previous ? `; previous database kept as ${r.previous}` : ''}\n`);
       }
       return 0;
     }
