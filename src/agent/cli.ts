@@ -22,7 +22,10 @@ Local commands:
 With a posture service:
   enroll --service URL --code CODE   Enrol this device with a one-time code from your admin
   attest [--json]                    Attest once and print the verdict per resource
-  run [--once]                       Keep attesting (at start, every interval, backing off when offline)
+  run [--once] [--watch-interval S]  Keep attesting (at start, every interval, backing off when offline);
+                                       between attestations re-read EDR, disk encryption and firewall
+                                       every S seconds (default 3 on Linux, 5 on macOS, 30 on Windows;
+                                       0 turns it off) and re-attest at once when one changes
   token                              Print a current posture token (attests when needed):
                                        curl -H "Authorization: Bearer $(posture-agent token)" …
   status [--json]                    Show enrolment, the last attestation and its verdicts

@@ -24,6 +24,8 @@ import { buildStatusView } from '../agent/tray/status-view.js';
 import { TrayController } from '../agent/tray/tray-controller.js';
 import { notificationFor, trayIconFor, trayMenuFor, type MenuAction } from '../agent/tray/tray-presenter.js';
 import { networkFingerprint, type ReattestTrigger } from '../agent/tray/triggers.js';
+import { collectWatched, createPostureWatcher, DEFAULT_WATCH_INTERVAL_MS } from '../agent/watch/index.js';
+import type { Requirements } from '../shared/requirements.js';
 import type { StatusView } from '../shared/ipc.js';
 import { registerIpcHandlers, sendIpcEvent, trustedWindowSender } from './ipc.js';
 import { readManagedConfig, readUserSettings } from './managed-config-source.js';
@@ -69,9 +71,25 @@ async function main(platform: NonNullable<ReturnType<typeof currentPlatform>>): 
       serviceUrlLocked: settings.locked.includes('serviceUrl'),
     });
 
+  // Between attestations, re-read EDR, disk encryption and firewall every few seconds and
+  // re-attest when one changes (DESIGN §10), judged against the requirements the baseline was.
+  let watchRequirements: Requirements | undefined;
+  const watcher = createPostureWatcher({
+    collect: () => collectWatched({ platform, ...(watchRequirements ? { requirements: watchRequirements } : {}) }),
+    intervalMs: DEFAULT_WATCH_INTERVAL_MS[platform],
+    onChange: () => void controller.trigger('watcher'),
+  });
+
   const controller = new TrayController({
     loadState: () => loadAgentState(stateDir),
-    attest: () => attestOnce(paths),
+    attest: async () => {
+      const requirements = lastRequirements(await loadAgentState(stateDir).catch(() => undefined));
+      const outcome = await attestOnce(paths);
+      watchRequirements = requirements;
+      watcher.setBaseline(outcome.report);
+      watcher.start();
+      return outcome;
+    },
     enroll: (url, code) => enrollDevice(paths, url, code),
     collectLocal: async (agent) => {
       const requirements = lastRequirements(agent);
@@ -183,6 +201,7 @@ async function main(platform: NonNullable<ReturnType<typeof currentPlatform>>): 
   // A tray app stays alive with no window open.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', () => {
+    watcher.stop();
     controller.stop();
     tray.destroy();
   });

@@ -1,9 +1,15 @@
 /** Commands that talk to the posture service: enroll, attest, run, token, status. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Platform } from '../../shared/check-ids.js';
+import type { PostureReport } from '../../shared/check-result.js';
 import { isPostureError, PostureError } from '../../shared/errors.js';
-import { attestOnce, enrollDevice, type AttestOutcome } from '../attest.js';
+import type { Requirements } from '../../shared/requirements.js';
+import { attestOnce, enrollDevice, lastRequirements, type AgentPaths, type AttestOutcome } from '../attest.js';
 import { loadAgentState } from '../state/agent-state.js';
 import { nextDelayMs } from '../scheduler/backoff.js';
+import { collectWatched, DEFAULT_WATCH_INTERVAL_MS } from '../watch/collect-watched.js';
+import { WATCHED_CHECKS } from '../watch/compare.js';
+import { createRunWatch, type WakeReason } from '../watch/run-watch.js';
 import { parse, platformOrThrow, stateDirFor, type CliIo } from './context.js';
 
 export async function cmdEnroll(args: readonly string[], io: CliIo): Promise<number> {
@@ -72,18 +78,52 @@ export async function cmdStatus(args: readonly string[], io: CliIo): Promise<num
   return 0;
 }
 
-/** The daemon: attest at start and every interval, backing off while the service is unreachable. */
-export async function cmdRun(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { once: { type: 'boolean' } });
+/** Seams for tests and benchmarks; the daemon uses the real attestation and live readings. */
+export interface RunDeps {
+  attest?: (paths: AgentPaths) => Promise<AttestOutcome>;
+  /** The watcher's cheap reading, judged against the requirements its baseline was judged against. */
+  collectWatched?: (requirements: Requirements | undefined) => Promise<PostureReport>;
+}
+
+/** `--watch-interval SECONDS` in ms: the OS default when absent, 0 to disable. @throws PostureError USAGE */
+export function watchIntervalMs(arg: string | undefined, platform: Platform): number {
+  if (arg === undefined) return DEFAULT_WATCH_INTERVAL_MS[platform];
+  const s = Number(arg);
+  if (arg.trim() === '' || !Number.isFinite(s) || (s !== 0 && (s < 0.1 || s > 3600))) {
+    throw new PostureError('USAGE', `--watch-interval must be 0 (off) or between 0.1 and 3600 seconds, not "${arg}"`);
+  }
+  return Math.round(s * 1000);
+}
+
+/**
+ * The daemon: attest at start and every interval, backing off while the service is
+ * unreachable; between attestations a watcher re-reads EDR, disk encryption and firewall
+ * every `--watch-interval` seconds and re-attests at once when one of them changes.
+ */
+export async function cmdRun(args: readonly string[], io: CliIo, deps: RunDeps = {}): Promise<number> {
+  const { values } = parse(args, { once: { type: 'boolean' }, 'watch-interval': { type: 'string' } });
   const paths = { stateDir: stateDirFor(io), platform: platformOrThrow() };
   const log = (msg: string): void => io.stderr(`${new Date().toISOString()} posture-agent: ${msg}\n`);
+  const watchMs = watchIntervalMs(values['watch-interval'], paths.platform);
+  const attest = deps.attest ?? ((p: AgentPaths) => attestOnce(p));
+  const readWatched = deps.collectWatched ?? ((requirements) => collectWatched({ platform: paths.platform, ...(requirements ? { requirements } : {}) }));
+  // The requirements the watcher's baseline was judged against (statuses compare like with like).
+  let watchRequirements: Requirements | undefined;
+  const watch = values.once || watchMs === 0 ? undefined : createRunWatch({ collect: () => readWatched(watchRequirements), intervalMs: watchMs, log });
   let failures = 0;
   let hint = 300;
   let offlineSince: string | undefined;
-  log(`started (pid ${process.pid}, state ${paths.stateDir})`);
+  const watching = watch ? `watching ${WATCHED_CHECKS.join(', ')} every ${watchMs / 1000} s` : 'not watching';
+  log(`started (pid ${process.pid}, state ${paths.stateDir}, ${watching})`);
   while (!io.stopSignal?.aborted) {
+    watch?.pause();
+    let baseline: PostureReport | undefined;
     try {
-      const o = await attestOnce(paths);
+      // What attestOnce will judge against: the last result's requirements.
+      const requirements = watch ? lastRequirements(await loadAgentState(paths.stateDir).catch(() => undefined)) : undefined;
+      const o = await attest(paths);
+      baseline = o.report;
+      watchRequirements = requirements;
       failures = 0;
       hint = o.response.next_attestation_in;
       if (offlineSince) log(`service reachable again (offline since ${offlineSince})`);
@@ -91,20 +131,32 @@ export async function cmdRun(args: readonly string[], io: CliIo): Promise<number
       const denied = Object.entries(o.response.resources).filter(([, v]) => v.decision === 'deny').map(([n]) => n);
       log(`attested: ${o.response.ear_status}${denied.length ? `; denied: ${denied.join(', ')}` : ''}; token until ${o.response.expires_at}`);
     } catch (e) {
-      if (!isPostureError(e) || e.code === 'NOT_ENROLLED' || e.code === 'INPUT_INVALID' || e.code.startsWith('KEY_')) throw e;
+      if (!isPostureError(e) || e.code === 'NOT_ENROLLED' || e.code === 'INPUT_INVALID' || e.code.startsWith('KEY_')) {
+        watch?.stop();
+        throw e;
+      }
       failures++;
       offlineSince ??= new Date().toISOString();
       log(`attestation failed (${e.message}); attempt ${failures}`);
     }
     if (values.once) break;
+    // While offline the watcher keeps the last good baseline; it reports each change once.
+    watch?.resume(baseline);
     const delay = nextDelayMs({ failures, hintSeconds: hint, random: Math.random() });
     log(`next attestation in ${Math.round(delay / 1000)} s`);
-    try {
-      await sleep(delay, undefined, io.stopSignal ? { signal: io.stopSignal } : {});
-    } catch {
-      break;
-    }
+    const woke = watch ? await watch.sleep(delay, io.stopSignal) : await plainSleep(delay, io.stopSignal);
+    if (woke === 'stopped') break;
   }
+  watch?.stop();
   log('stopped');
   return failures > 0 ? 1 : 0;
+}
+
+async function plainSleep(ms: number, signal: AbortSignal | undefined): Promise<WakeReason> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+    return 'timer';
+  } catch {
+    return 'stopped';
+  }
 }

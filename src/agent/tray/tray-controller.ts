@@ -9,7 +9,8 @@ import type { EnrollResult } from '../../shared/ipc.js';
 import { nextDelayMs } from '../scheduler/backoff.js';
 import type { AgentState } from '../state/agent-state.js';
 import { INITIAL_MODEL, reduceTray, type TrayEvent, type TrayModel } from './tray-model.js';
-import { shouldReattest, type ReattestTrigger } from './triggers.js';
+import { pruneWatchHistory } from '../watch/trigger-policy.js';
+import { shouldReattest, watcherAttestAt, type ReattestTrigger } from './triggers.js';
 
 export interface TrayControllerDeps {
   loadState(): Promise<AgentState | undefined>;
@@ -34,6 +35,10 @@ export class TrayController {
   #running: Promise<void> | undefined;
   #lastAttemptAt: Date | undefined;
   #stopped = false;
+  /** Start times (ms) of recent watcher-triggered attestations, for the flap limit. */
+  #watchHistory: number[] = [];
+  /** A watcher trigger deferred by the flap limit. */
+  #watchTimer: { cancel(): void } | undefined;
 
   constructor(private readonly deps: TrayControllerDeps) {}
 
@@ -64,9 +69,27 @@ export class TrayController {
     return this.#running;
   }
 
-  /** An OS trigger (resume, unlock, network change): attests unless one ran moments ago. */
-  async trigger(_reason: ReattestTrigger): Promise<boolean> {
-    if (!this.#model.agent || !shouldReattest(this.#lastAttemptAt, this.deps.now(), this.#running !== undefined)) return false;
+  /**
+   * An OS trigger (resume, unlock, network change): attests unless one ran moments ago.
+   * A `watcher` trigger (a watched check changed) attests at once, or is deferred to the
+   * earliest time the flap limit allows; one already running makes it moot (the watcher
+   * compares with that attestation's report and reports a change that outlives it again).
+   * True when it attested now.
+   */
+  async trigger(reason: ReattestTrigger): Promise<boolean> {
+    if (!this.#model.agent || this.#running) return false;
+    if (reason === 'watcher') {
+      const now = this.deps.now();
+      const at = watcherAttestAt(this.#watchHistory, this.#lastAttemptAt, now);
+      if (at.getTime() > now.getTime()) {
+        if (!this.#stopped) {
+          this.#watchTimer?.cancel();
+          this.#watchTimer = this.deps.setTimer(() => void this.trigger('watcher'), at.getTime() - now.getTime());
+        }
+        return false;
+      }
+      this.#watchHistory = [...pruneWatchHistory(this.#watchHistory, now.getTime()), now.getTime()];
+    } else if (!shouldReattest(this.#lastAttemptAt, this.deps.now(), false)) return false;
     await this.attestNow(false);
     return true;
   }
@@ -86,10 +109,14 @@ export class TrayController {
   stop(): void {
     this.#stopped = true;
     this.#timer?.cancel();
+    this.#watchTimer?.cancel();
   }
 
   async #attest(manual: boolean): Promise<void> {
     this.#timer?.cancel();
+    // Any attestation covers a deferred watcher trigger.
+    this.#watchTimer?.cancel();
+    this.#watchTimer = undefined;
     this.#lastAttemptAt = this.deps.now();
     this.#apply({ type: 'attest-started', manual });
     try {

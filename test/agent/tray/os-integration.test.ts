@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autostartDesktopEntry, autostartPath } from '../../../src/agent/tray/autostart.js';
-import { networkFingerprint, shouldReattest, TRIGGER_MIN_GAP_MS } from '../../../src/agent/tray/triggers.js';
+import { networkFingerprint, shouldReattest, TRIGGER_MIN_GAP_MS, watcherAttestAt } from '../../../src/agent/tray/triggers.js';
 
 describe('re-attest triggers', () => {
   const t0 = new Date('2026-11-25T12:00:00Z');
@@ -9,6 +9,16 @@ describe('re-attest triggers', () => {
     expect(shouldReattest(t0, new Date(t0.getTime() + 1000), false)).toBe(false);
     expect(shouldReattest(t0, new Date(t0.getTime() + TRIGGER_MIN_GAP_MS), false)).toBe(true);
     expect(shouldReattest(undefined, t0, true)).toBe(false);
+  });
+
+  it('lets a watcher trigger attest 2 s after any attempt (not 15 s), within 6 watcher attestations a minute', () => {
+    const at = (ms: number): Date => new Date(t0.getTime() + ms);
+    expect(watcherAttestAt([], undefined, t0)).toEqual(t0);
+    // An unlock attested 1 s ago: a regression waits 1 s more, not 14.
+    expect(watcherAttestAt([], at(-1000), t0)).toEqual(at(1000));
+    expect(watcherAttestAt([], at(-TRIGGER_MIN_GAP_MS), t0)).toEqual(t0);
+    const six = [-50, -40, -30, -20, -10, -5].map((s) => t0.getTime() + s * 1000);
+    expect(watcherAttestAt(six, at(-5000), t0)).toEqual(at(10_000));
   });
 
   it('fingerprints external addresses only, so a new network changes it and link-local churn does not', () => {

@@ -96,6 +96,68 @@ describe('tray controller', () => {
     expect(h.calls.attest).toBe(2);
   });
 
+  it('attests on a watcher trigger 2 s after the last attempt, deferring (not dropping) one that comes sooner', async () => {
+    let clock = new Date('2026-11-25T12:00:00Z');
+    const fired: (() => void)[] = [];
+    const h = harness({
+      now: () => clock,
+      setTimer: (fn, ms) => {
+        h.timers.push(ms);
+        fired.push(fn);
+        return { cancel: () => undefined };
+      },
+    });
+    await h.controller.start();
+    expect(h.calls.attest).toBe(1);
+    // 0.5 s after the start's attestation: deferred by 1.5 s, not refused like an OS trigger.
+    clock = new Date('2026-11-25T12:00:00.500Z');
+    expect(await h.controller.trigger('watcher')).toBe(false);
+    expect(h.timers.at(-1)).toBe(1500);
+    clock = new Date('2026-11-25T12:00:02Z');
+    fired.at(-1)?.();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.calls.attest).toBe(2);
+    // 3 s later (an OS trigger would still wait out its 15 s): at once.
+    clock = new Date('2026-11-25T12:00:05Z');
+    expect(await h.controller.trigger('watcher')).toBe(true);
+    expect(await h.controller.trigger('unlock-screen')).toBe(false);
+    expect(h.calls.attest).toBe(3);
+  });
+
+  it('caps watcher-triggered attestations at 6 a minute', async () => {
+    let clock = new Date('2026-11-25T12:00:00Z');
+    const h = harness({ now: () => clock });
+    await h.controller.start();
+    const results: boolean[] = [];
+    for (let i = 1; i <= 8; i++) {
+      clock = new Date(Date.parse('2026-11-25T12:00:00Z') + i * 3000);
+      results.push(await h.controller.trigger('watcher'));
+    }
+    expect(results).toEqual([true, true, true, true, true, true, false, false]);
+    expect(h.calls.attest).toBe(7);
+  });
+
+  it('ignores a watcher trigger while unenrolled, or while an attestation runs (its report becomes the new baseline)', async () => {
+    const unenrolled = harness({ loadState: async () => undefined });
+    await unenrolled.controller.start();
+    expect(await unenrolled.controller.trigger('watcher')).toBe(false);
+    expect(unenrolled.calls.attest).toBe(0);
+    let release: () => void = () => undefined;
+    let runs = 0;
+    const busy = harness({
+      attest: () => {
+        runs++;
+        return new Promise((r) => (release = () => r({ state: AGENT, report: REPORT })));
+      },
+    });
+    const started = busy.controller.start();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await busy.controller.trigger('watcher')).toBe(false);
+    release();
+    await started;
+    expect(runs).toBe(1);
+  });
+
   it('enrols, then attests; a refused code comes back as a message, not an exception', async () => {
     const h = harness({ loadState: async () => undefined });
     await h.controller.start();
