@@ -141,9 +141,13 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const jti = await c.query('INSERT INTO jtis (jti, device_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING', [w.jti, w.deviceId, w.jtiExpiresAt]);
         // The rollback restores the nonce: a replayed jti must not burn a legitimate challenge.
         if (jti.rowCount !== 1) throw new Abort('replayed');
-        const stateJson = JSON.stringify(w.state);
-        await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods ?? null), stateJson]);
-        await c.query(UPSERT_STATE, [w.deviceId, stateJson, w.receivedAt]);
+        const mark = (await c.query<q.HistoryMark>('SELECT history_digest, history_full_at FROM device_state WHERE device_id = $1', [w.deviceId])).rows[0];
+        const h = q.historyRow(w, mark);
+        await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary]);
+        await c.query(
+          'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at',
+          [w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt],
+        );
         await insertEvents(c, w.events ?? []);
         return 'stored';
       }),
@@ -155,8 +159,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       await pool.query(UPSERT_STATE, [state.deviceId, JSON.stringify(state), state.updatedAt]);
     },
     latestSubmods: async (id) => {
-      const row = await one<{ submods_json: string }>('SELECT submods_json FROM attestations WHERE device_id = $1 ORDER BY id DESC LIMIT 1', [id]);
-      return row ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+      const latest = await one<{ submods_json: string | null }>('SELECT submods_json FROM device_state WHERE device_id = $1', [id]);
+      // Databases from before migration 5 keep the evidence in the history rows only.
+      const row = latest?.submods_json ? latest : await one<{ submods_json: string }>("SELECT submods_json FROM attestations WHERE device_id = $1 AND submods_json != '' ORDER BY id DESC LIMIT 1", [id]);
+      return row?.submods_json ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
     },
     countAttestations: async (id) =>
       (id ? await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations WHERE device_id = $1', [id]) : await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations', []))?.n ?? 0,

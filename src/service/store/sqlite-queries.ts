@@ -1,4 +1,5 @@
 /** Prepared statements and row mappers of the SQLite store. */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
 import type { ApiKeyRecord, AttestationOutcome, AttestationWrite, DeviceRecord, EventRecord, IdTokenRecord, ServiceKeyRecord } from './types.js';
@@ -28,7 +29,13 @@ export function prepare(db: Database.Database) {
     insertAttestation: s('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES (?, ?, ?, ?, ?, ?)'),
     upsertState: s('INSERT INTO device_state (device_id, state_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at'),
     getState: s('SELECT state_json FROM device_state WHERE device_id = ?'),
-    latestSubmods: s('SELECT submods_json FROM attestations WHERE device_id = ? ORDER BY id DESC LIMIT 1'),
+    recordState: s(
+      'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at',
+    ),
+    getHistoryMark: s('SELECT history_digest, history_full_at FROM device_state WHERE device_id = ?'),
+    latestSubmods: s('SELECT submods_json FROM device_state WHERE device_id = ?'),
+    // Databases from before migration 5 keep the evidence in the history rows only.
+    latestFullSubmods: s("SELECT submods_json FROM attestations WHERE device_id = ? AND submods_json != '' ORDER BY id DESC LIMIT 1"),
     countAttestations: s('SELECT COUNT(*) AS n FROM attestations'),
     countAttestationsFor: s('SELECT COUNT(*) AS n FROM attestations WHERE device_id = ?'),
     insertEvent: s('INSERT INTO events (at, type, device_id, data_json) VALUES (?, ?, ?, ?)'),
@@ -72,8 +79,9 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
     if (st.insertJti.run(w.jti, w.deviceId, w.jtiExpiresAt).changes !== 1) {
       throw new ReplayRollback();
     }
-    st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, JSON.stringify(w.submods), JSON.stringify(w.state));
-    st.upsertState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt);
+    const h = historyRow(w, st.getHistoryMark.get(w.deviceId) as HistoryMark | undefined);
+    st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary);
+    st.recordState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt);
     for (const e of w.events ?? []) st.insertEvent.run(e.at, e.type, e.deviceId ?? null, JSON.stringify(e.data ?? {}));
     return 'stored';
   });
@@ -87,6 +95,34 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
 
 /** Thrown inside a savepoint so the consumed nonce is restored when the jti was a replay. */
 class ReplayRollback extends Error {}
+
+/** A full history row at least this often per device, even when nothing changed. */
+export const FULL_HISTORY_EVERY_MS = 86_400_000;
+
+export interface HistoryMark {
+  history_digest: string | null;
+  history_full_at: number | null;
+}
+
+/**
+ * What one attestation adds to the history (both stores): the evidence in full when the
+ * checks' outcome (EAR status, each check's status and reasons) differs from the last full
+ * row's, or that row is a day old; otherwise '' — the same outcome as before, so the row
+ * records only when and with which jti. The state is kept as a short summary (the full
+ * latest state is in device_state). This cuts the history's growth about fourfold.
+ */
+export function historyRow(w: AttestationWrite, mark: HistoryMark | undefined): { submods: string; historySubmods: string; summary: string; digest: string; fullAt: number } {
+  const outcome = [w.state.earStatus, Object.entries(w.state.checks).sort(([a], [b]) => a.localeCompare(b)).map(([id, c]) => [id, c.status, c.reasons])];
+  const digest = createHash('sha256').update(JSON.stringify(outcome)).digest('base64url');
+  const full = !mark || mark.history_digest !== digest || mark.history_full_at === null || w.receivedAt - mark.history_full_at >= FULL_HISTORY_EVERY_MS;
+  const submods = JSON.stringify(w.submods ?? null);
+  const summary = JSON.stringify({
+    checks: Object.fromEntries(Object.entries(w.state.checks).map(([id, c]) => [id, c.status])),
+    resources: Object.fromEntries(Object.entries(w.state.resources).map(([r, v]) => [r, v.decision])),
+    freshUntil: w.state.freshUntil,
+  });
+  return { submods, historySubmods: full ? submods : '', summary, digest, fullAt: full ? w.receivedAt : (mark?.history_full_at ?? w.receivedAt) };
+}
 
 /** The data of a `device.enrolled` event (both stores). */
 export function enrolledEventData(rec: DeviceRecord): Record<string, unknown> {

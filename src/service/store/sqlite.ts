@@ -122,8 +122,9 @@ export function openSqliteStore(path: string): Store {
       stmts.upsertState.run(state.deviceId, JSON.stringify(state), state.updatedAt);
     },
     latestSubmods: async (id) => {
-      const row = stmts.latestSubmods.get(id) as { submods_json: string } | undefined;
-      return row ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+      const latest = stmts.latestSubmods.get(id) as { submods_json: string | null } | undefined;
+      const row = latest?.submods_json ? latest : (stmts.latestFullSubmods.get(id) as { submods_json: string } | undefined);
+      return row?.submods_json ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
     },
     countAttestations: async (id) => (id ? (stmts.countAttestationsFor.get(id) as { n: number }).n : (stmts.countAttestations.get() as { n: number }).n),
     appendEvent: async (type, deviceId, data, at) => {
