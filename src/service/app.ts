@@ -3,6 +3,7 @@
  * owns the store, keys and policy (so tests and the CLI can wire real ones).
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { Gauge } from 'prom-client';
 import type { PostureContext, ServiceDeps } from './app-types.js';
 import { startChangeFeed } from './change-feed.js';
 import { DeviceCache } from './device-cache.js';
@@ -27,6 +28,25 @@ export interface BuildOptions {
   https?: { cert: Buffer; key: Buffer };
   /** Process metrics (GC, event loop); off in tests. */
   defaultMetrics?: boolean;
+}
+
+/**
+ * `posture_devices{state}`: enrolled, revoked, and fresh (not revoked, posture still
+ * fresh) devices (DESIGN §9). Read from the store when scraped, at most every 10 s.
+ */
+function registerDeviceGauge(ctx: PostureContext): void {
+  let cached: { at: number; counts: { enrolled: number; revoked: number; fresh: number } } | undefined;
+  new Gauge({
+    name: 'posture_devices',
+    help: 'Devices by state: enrolled (not revoked), revoked, fresh (not revoked, posture fresh now)',
+    labelNames: ['state'],
+    registers: [ctx.metrics.registry],
+    async collect() {
+      const now = ctx.now().getTime();
+      if (!cached || now - cached.at > 10_000) cached = { at: now, counts: await ctx.store.countDevices(now) };
+      for (const [state, n] of Object.entries(cached.counts)) this.set({ state }, n);
+    },
+  });
 }
 
 /** A ready-to-listen Fastify instance. */
@@ -63,6 +83,7 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     }),
   };
   app.decorate('posture', context);
+  registerDeviceGauge(context);
   // Devices changed by other processes or replicas leave this process's cache at once
   // (a notification) or within one poll interval (the safety net).
   const feed = await startChangeFeed(deps.store, context.devices, {

@@ -82,6 +82,19 @@ describe('attestation flow (real SQLite, example policy)', () => {
     expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready', store: 'sqlite' });
     expect((await h.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('posture_attestations_total');
   });
+
+  it('counts enrolled, revoked and fresh devices for /metrics', async () => {
+    const [a, b, c] = [await h.enroll(), await h.enroll(), await h.enroll()];
+    expect((await h.attest(a)).statusCode).toBe(201);
+    expect((await h.attest(b)).statusCode).toBe(201);
+    await h.app.inject({ method: 'DELETE', url: `/v1/devices/${b.deviceId}`, headers: { 'x-posture-api-key': h.adminKey } });
+    expect(c.deviceId).toBeTruthy();
+    const body = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(body).toContain('posture_devices{state="enrolled"} 2');
+    expect(body).toContain('posture_devices{state="revoked"} 1');
+    // a attested and is fresh; b is revoked; c never attested.
+    expect(body).toContain('posture_devices{state="fresh"} 1');
+  });
 });
 
 describe('MFA without an identity provider', () => {

@@ -64,10 +64,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TABLE set_acks (receiver TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (receiver, seq));`,
   // 4: leases, so that one replica at a time delivers each event sink (CAEP push, OCSF).
   `CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);`,
-  // 5: compact history (see the SQLite schema).
+  // 5: compact history and fresh_until (see the SQLite schema).
   `ALTER TABLE device_state ADD COLUMN submods_json TEXT;
    ALTER TABLE device_state ADD COLUMN history_digest TEXT;
-   ALTER TABLE device_state ADD COLUMN history_full_at BIGINT;`,
+   ALTER TABLE device_state ADD COLUMN history_full_at BIGINT;
+   ALTER TABLE device_state ADD COLUMN fresh_until BIGINT;
+   UPDATE device_state SET fresh_until = (state_json::jsonb->>'freshUntil')::bigint;
+   CREATE INDEX device_state_fresh ON device_state (fresh_until);`,
 ];
 
 /** The channel on which every event append is announced (payload: the new seq). */

@@ -145,8 +145,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const h = q.historyRow(w, mark);
         await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary]);
         await c.query(
-          'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at',
-          [w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt],
+          'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at, fresh_until = excluded.fresh_until',
+          [w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt, w.state.freshUntil],
         );
         await insertEvents(c, w.events ?? []);
         return 'stored';
@@ -156,13 +156,18 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
     },
     saveDeviceState: async (state) => {
-      await pool.query(UPSERT_STATE, [state.deviceId, JSON.stringify(state), state.updatedAt]);
+      await pool.query(UPSERT_STATE, [state.deviceId, JSON.stringify(state), state.updatedAt, state.freshUntil]);
     },
     latestSubmods: async (id) => {
       const latest = await one<{ submods_json: string | null }>('SELECT submods_json FROM device_state WHERE device_id = $1', [id]);
       // Databases from before migration 5 keep the evidence in the history rows only.
       const row = latest?.submods_json ? latest : await one<{ submods_json: string }>("SELECT submods_json FROM attestations WHERE device_id = $1 AND submods_json != '' ORDER BY id DESC LIMIT 1", [id]);
       return row?.submods_json ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+    },
+    countDevices: async (now) => {
+      const all = await one<{ n: number; active: number }>('SELECT COUNT(*)::bigint AS n, COUNT(*) FILTER (WHERE revoked_at IS NULL)::bigint AS active FROM devices', []);
+      const fresh = await one<{ n: number }>('SELECT COUNT(*)::bigint AS n FROM device_state s JOIN devices d ON d.id = s.device_id WHERE s.fresh_until > $1 AND d.revoked_at IS NULL', [now]);
+      return { enrolled: all?.active ?? 0, revoked: (all?.n ?? 0) - (all?.active ?? 0), fresh: fresh?.n ?? 0 };
     },
     countAttestations: async (id) =>
       (id ? await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations WHERE device_id = $1', [id]) : await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations', []))?.n ?? 0,
@@ -320,7 +325,8 @@ function createEventListener(url: string, onError?: (err: Error) => void): Event
   };
 }
 
-const UPSERT_STATE = 'INSERT INTO device_state (device_id, state_json, updated_at) VALUES ($1, $2, $3) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at';
+const UPSERT_STATE =
+  'INSERT INTO device_state (device_id, state_json, updated_at, fresh_until) VALUES ($1, $2, $3, $4) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, fresh_until = excluded.fresh_until';
 
 /** Applies the pending migrations in one transaction, under an advisory lock (replicas may start together). */
 async function migrate(pool: pg.Pool): Promise<void> {

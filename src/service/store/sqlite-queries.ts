@@ -27,10 +27,12 @@ export function prepare(db: Database.Database) {
     consumeNonce: s('DELETE FROM nonces WHERE nonce = ? AND expires_at > ?'),
     insertJti: s('INSERT OR IGNORE INTO jtis (jti, device_id, expires_at) VALUES (?, ?, ?)'),
     insertAttestation: s('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES (?, ?, ?, ?, ?, ?)'),
-    upsertState: s('INSERT INTO device_state (device_id, state_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at'),
+    upsertState: s('INSERT INTO device_state (device_id, state_json, updated_at, fresh_until) VALUES (?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, fresh_until = excluded.fresh_until'),
+    countDevices: s('SELECT COUNT(*) AS n, COALESCE(SUM(revoked_at IS NULL), 0) AS active FROM devices'),
+    countFresh: s('SELECT COUNT(*) AS n FROM device_state s JOIN devices d ON d.id = s.device_id WHERE s.fresh_until > ? AND d.revoked_at IS NULL'),
     getState: s('SELECT state_json FROM device_state WHERE device_id = ?'),
     recordState: s(
-      'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at',
+      'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at, fresh_until = excluded.fresh_until',
     ),
     getHistoryMark: s('SELECT history_digest, history_full_at FROM device_state WHERE device_id = ?'),
     latestSubmods: s('SELECT submods_json FROM device_state WHERE device_id = ?'),
@@ -81,7 +83,7 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
     }
     const h = historyRow(w, st.getHistoryMark.get(w.deviceId) as HistoryMark | undefined);
     st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary);
-    st.recordState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt);
+    st.recordState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt, w.state.freshUntil);
     for (const e of w.events ?? []) st.insertEvent.run(e.at, e.type, e.deviceId ?? null, JSON.stringify(e.data ?? {}));
     return 'stored';
   });

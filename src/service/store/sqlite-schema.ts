@@ -55,10 +55,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TABLE set_acks (receiver TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (receiver, seq)) STRICT;`,
   // 4: leases, so that one process at a time delivers each event sink (CAEP push, OCSF).
   `CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;`,
-  // 5: compact history. The latest evidence lives with the device's state (re-evaluation
+  // 5: compact history, and fresh_until as a column (the fresh-device count). The latest evidence lives with the device's state (re-evaluation
   // reads it); a history row keeps the full evidence only when the checks' outcome changed
   // or the last full row is a day old, else '' (and always a short state summary).
   `ALTER TABLE device_state ADD COLUMN submods_json TEXT;
    ALTER TABLE device_state ADD COLUMN history_digest TEXT;
-   ALTER TABLE device_state ADD COLUMN history_full_at INTEGER;`,
+   ALTER TABLE device_state ADD COLUMN history_full_at INTEGER;
+   ALTER TABLE device_state ADD COLUMN fresh_until INTEGER;
+   UPDATE device_state SET fresh_until = json_extract(state_json, '$.freshUntil');
+   CREATE INDEX device_state_fresh ON device_state (fresh_until);`,
 ];

@@ -119,12 +119,16 @@ export function openSqliteStore(path: string): Store {
       return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
     },
     saveDeviceState: async (state) => {
-      stmts.upsertState.run(state.deviceId, JSON.stringify(state), state.updatedAt);
+      stmts.upsertState.run(state.deviceId, JSON.stringify(state), state.updatedAt, state.freshUntil);
     },
     latestSubmods: async (id) => {
       const latest = stmts.latestSubmods.get(id) as { submods_json: string | null } | undefined;
       const row = latest?.submods_json ? latest : (stmts.latestFullSubmods.get(id) as { submods_json: string } | undefined);
       return row?.submods_json ? (JSON.parse(row.submods_json) as Record<string, unknown>) : undefined;
+    },
+    countDevices: async (now) => {
+      const all = stmts.countDevices.get() as { n: number; active: number };
+      return { enrolled: all.active, revoked: all.n - all.active, fresh: (stmts.countFresh.get(now) as { n: number }).n };
     },
     countAttestations: async (id) => (id ? (stmts.countAttestationsFor.get(id) as { n: number }).n : (stmts.countAttestations.get() as { n: number }).n),
     appendEvent: async (type, deviceId, data, at) => {

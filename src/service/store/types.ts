@@ -152,6 +152,8 @@ export interface Store {
   /** The verified submods of the device's latest stored attestation. */
   latestSubmods(deviceId: string): Promise<Record<string, unknown> | undefined>;
   countAttestations(deviceId?: string): Promise<number>;
+  /** Enrolled (not revoked) and revoked devices, and those not revoked whose posture is fresh at `now`. */
+  countDevices(now: number): Promise<{ enrolled: number; revoked: number; fresh: number }>;
   appendEvent(type: string, deviceId: string | undefined, data: unknown, at: number): Promise<void>;
   /** Appends several events in one transaction (in order). */
   appendEvents(events: readonly NewEvent[]): Promise<void>;

@@ -225,6 +225,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
       expect(await store.countAttestations()).toBe(2);
     });
 
+    it('counts enrolled, revoked and fresh devices (fresh follows the latest state, also after re-evaluation)', async () => {
+      const { store } = await fresh();
+      expect(await store.countDevices(NOW)).toEqual({ enrolled: 0, revoked: 0, fresh: 0 });
+      const [a, b, c] = [await enrolled(store, 1), await enrolled(store, 2), await enrolled(store, 3)];
+      for (const [i, id] of [a, b].entries()) {
+        await store.createNonce(`n${i}`, NOW + 60_000);
+        await store.recordAttestation(write(id, `n${i}`, `j${i}`));
+      }
+      expect(await store.countDevices(NOW)).toEqual({ enrolled: 3, revoked: 0, fresh: 2 });
+      await store.revokeDevice(b, NOW);
+      expect(await store.countDevices(NOW)).toEqual({ enrolled: 2, revoked: 1, fresh: 1 });
+      await store.saveDeviceState({ ...state(a), freshUntil: NOW - 1 });
+      expect(await store.countDevices(NOW)).toEqual({ enrolled: 2, revoked: 1, fresh: 0 });
+      expect(c).toBeTruthy();
+    });
+
     it('purges expired nonces, jtis, unused codes and ID tokens', async () => {
       const { store } = await fresh();
       const id = await enrolled(store);
