@@ -6,6 +6,7 @@ import { benchAttestations } from './attestations.js';
 import { benchAuthzScale } from './authz-scale.js';
 import { benchAuthzThroughput } from './authz-throughput.js';
 import { benchCollection } from './collection.js';
+import { benchRevocation } from './revocation.js';
 import { printTable } from './lib/stats.js';
 
 const t0 = performance.now();
@@ -14,9 +15,11 @@ const collection = await benchCollection();
 const authz = await benchAuthzThroughput();
 const attest = await benchAttestations();
 const scale = await benchAuthzScale();
+const revocation = await benchRevocation();
 
 const n = (x) => Math.round(x).toLocaleString('en-US');
 const ms = (x) => `${x.toFixed(2)} ms`;
+const sec = (x) => `${(x / 1000).toFixed(2)} s`;
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
 const [small, large] = scale.steady;
 const [coldSmall, coldLarge] = scale.cold;
@@ -32,6 +35,10 @@ printTable(['figure', 'ours', 'baseline', 'ratio', 'goal', ''], [
   ['authz 100k devices, steady req/s', n(large.rps), `${n(small.rps)} with 100`, scale.ratio.steadyRate.toFixed(2), '<= 1.20 (100/100k)', verdict(scale.ratio.steadyRate <= 1.2)],
   ['authz 100k devices, steady p50/p99', `${ms(large.p50)} / ${ms(large.p99)}`, `${ms(small.p50)} / ${ms(small.p99)}`, `${scale.ratio.steadyP50.toFixed(2)} / ${scale.ratio.steadyP99.toFixed(2)}`, '<= 1.20', verdict(worstScale <= 1.2)],
   ['authz 100k devices, cold p50/p99', `${ms(coldLarge.p50)} / ${ms(coldLarge.p99)}`, `${ms(coldSmall.p50)} / ${ms(coldSmall.p99)}`, `${scale.ratio.coldP50.toFixed(2)} / ${scale.ratio.coldP99.toFixed(2)}`, '(informative)', ''],
+  ['revocation: regression → deny p50/p95', `${sec(revocation.deny.p50)} / ${sec(revocation.deny.p95)}`, `watch interval ${revocation.intervalMs / 1000} s; gateway ${revocation.gateway}`, '', 'p95 <= 10 s', verdict(revocation.met)],
+  ['revocation: regression → CAEP SET p50/p95', `${sec(revocation.set.p50)} / ${sec(revocation.set.p95)}`, '', '', '(informative)', ''],
+  ['revocation: fix → access back p50/p95', `${sec(revocation.allow.p50)} / ${sec(revocation.allow.p95)}`, '', '', '(informative)', ''],
+  ['revocation: requests with errors', `${n(revocation.errors)}`, `${n(revocation.requests)} requests, ${revocation.regressions} regressions`, '', '= 0', verdict(revocation.errors === 0)],
 ]);
 const others = [authz.ours, authz.base, attest.ours, small, large].map((r) => r.otherCpu);
 const maxOther = Math.max(...others.filter((x) => !Number.isNaN(x)));

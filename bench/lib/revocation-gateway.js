@@ -1,0 +1,195 @@
+// The gateway of the revocation figure: real nginx with `auth_request` (the shipped
+// examples/gateways/nginx.conf rendered as test/e2e/nginx.test.ts does, HTTPS with the
+// test certificate, a temp prefix, 127.0.0.1 only) in front of the posture service and an
+// echo upstream; or, when nginx (with auth_request) is not installed, the service's
+// forward-auth endpoint asked directly, and the figure says so. Loopback only.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AUTHZ } from './fleet.js';
+import { RESOURCE, RESOURCE_HOST } from './revocation-service.js';
+
+export const NGINX = '/usr/sbin/nginx';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TLS_CERT = join(ROOT, 'test', 'fixtures', 'e2e', 'tls', 'gateway-test.crt');
+const TLS_KEY = join(ROOT, 'test', 'fixtures', 'e2e', 'tls', 'gateway-test.key');
+const NGINX_TEMPLATE = join(ROOT, 'examples', 'gateways', 'nginx.conf');
+/** What the client asks of the protected resource. */
+const RESOURCE_PATH = '/api/2.0/mlflow/registered-models/get?name=llm-7b';
+
+/** A free TCP port on 127.0.0.1 (free when asked; the caller binds it right away). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * nginx's version when it is installed with the auth_request module, else why not
+ * (`nginx -V` prints to stderr).
+ */
+export function nginxAvailability() {
+  if (!existsSync(NGINX)) return { available: false, reason: 'nginx not installed' };
+  const out = spawnSync(NGINX, ['-V'], { encoding: 'utf8', timeout: 5000 });
+  const text = `${out.stdout ?? ''}${out.stderr ?? ''}`;
+  if (!text.includes('--with-http_auth_request_module')) return { available: false, reason: 'nginx has no auth_request module' };
+  return { available: true, version: /nginx version: (\S+)/.exec(text)?.[1] ?? 'nginx' };
+}
+
+/** Replaces every `@NAME@` of the template; throws on a placeholder without a value or a value without a placeholder. */
+export function renderTemplate(template, values) {
+  const used = new Set();
+  const out = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (_m, name) => {
+    if (values[name] === undefined) throw new Error(`template placeholder @${name}@ has no value`);
+    used.add(name);
+    return values[name];
+  });
+  const unused = Object.keys(values).filter((k) => !used.has(k));
+  if (unused.length > 0) throw new Error(`values without a placeholder in the template: ${unused.join(', ')}`);
+  return out;
+}
+
+/** The protected application: 200 with a small JSON echo of what the gateway forwarded. */
+export async function startEchoUpstream() {
+  let seen = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, device: req.headers['x-posture-device'] ?? null }));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: server.address().port,
+    seen: () => seen,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+function portAccepts(port) {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Real nginx in a temp prefix on 127.0.0.1:`port`, the shipped site config rendered with
+ * the service, the gateway key and the upstream. Resolves once the port accepts.
+ * @throws Error with nginx's output when it exits or does not listen within 8 s.
+ */
+export async function startNginx({ servicePort, gatewayKey, upstreamPort }) {
+  const prefix = await mkdtemp(join(tmpdir(), 'posture-bench-nginx-'));
+  // Workers drop root to `nobody`; they must reach the temp paths under the prefix.
+  await chmod(prefix, 0o755);
+  const port = await freePort();
+  const site = renderTemplate(await readFile(NGINX_TEMPLATE, 'utf8'), {
+    LISTEN: `127.0.0.1:${port}`, SERVER_NAME: RESOURCE_HOST, TLS_CERT, TLS_KEY, POSTURE_SERVICE: `127.0.0.1:${servicePort}`,
+    RESOURCE, GATEWAY_API_KEY: gatewayKey, UPSTREAM: `127.0.0.1:${upstreamPort}`,
+  });
+  await writeFile(join(prefix, 'posture-gateway.conf'), site);
+  // The main context around the example (which holds only http-level blocks), as in the e2e test.
+  await writeFile(join(prefix, 'nginx.conf'), `worker_processes 1;
+events { worker_connections 256; }
+http {
+    access_log ${prefix}/access.log;
+    client_body_temp_path ${prefix}/client_body;
+    proxy_temp_path ${prefix}/proxy;
+    fastcgi_temp_path ${prefix}/fastcgi;
+    uwsgi_temp_path ${prefix}/uwsgi;
+    scgi_temp_path ${prefix}/scgi;
+    include ${prefix}/posture-gateway.conf;
+}
+`);
+  const child = spawn(NGINX, ['-p', prefix, '-e', 'stderr', '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b) => {
+    out = (out + b.toString('utf8')).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  const exit = new Promise((r) => {
+    child.once('exit', () => {
+      exited = true;
+      r();
+    });
+    child.once('error', (e) => {
+      out += `\nspawn failed: ${e.message}`;
+      exited = true;
+      r();
+    });
+  });
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exit;
+      clearTimeout(timer);
+    }
+    await rm(prefix, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 8000;
+  while (!(await portAccepts(port))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`nginx did not listen on 127.0.0.1:${port}:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return { port, output: () => out, stop };
+}
+
+/**
+ * A client of the protected resource for one device: `send(token)` resolves to the
+ * status of one GET (the body is read and dropped), or rejects on a transport error.
+ * Through nginx: HTTPS to 127.0.0.1 with SNI and Host models.ai.internal, trusting only
+ * the test certificate, one kept-alive connection. Direct: the forward-auth request a
+ * gateway would send to the service, with the gateway key.
+ */
+export function gatewayClient(target) {
+  if (target.kind === 'nginx') {
+    const agent = new HttpsAgent({ keepAlive: true, maxSockets: 1, ca: readFileSync(TLS_CERT), servername: RESOURCE_HOST });
+    const send = (token) => roundTrip(httpsRequest, {
+      host: '127.0.0.1', port: target.port, servername: RESOURCE_HOST, agent, method: 'GET', path: RESOURCE_PATH,
+      headers: { host: RESOURCE_HOST, authorization: `Bearer ${token}` },
+    });
+    return { send, close: () => agent.destroy() };
+  }
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(target.serviceUrl);
+  const send = (token) => roundTrip(httpRequest, { host: '127.0.0.1', port: url.port, agent, method: 'GET', path: AUTHZ.path, headers: AUTHZ.headers(target.gatewayKey, token) });
+  return { send, close: () => agent.destroy() };
+}
+
+function roundTrip(request, options) {
+  return new Promise((resolve, reject) => {
+    const req = request({ ...options, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out after 5 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
