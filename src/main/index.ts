@@ -24,7 +24,7 @@ import { buildStatusView } from '../agent/tray/status-view.js';
 import { TrayController } from '../agent/tray/tray-controller.js';
 import { notificationFor, trayIconFor, trayMenuFor, type MenuAction } from '../agent/tray/tray-presenter.js';
 import { networkFingerprint, type ReattestTrigger } from '../agent/tray/triggers.js';
-import { collectWatched, createPostureWatcher, DEFAULT_WATCH_INTERVAL_MS } from '../agent/watch/index.js';
+import { attestWithWatchBaseline, collectWatched, createPostureWatcher, DEFAULT_WATCH_INTERVAL_MS } from '../agent/watch/index.js';
 import type { Requirements } from '../shared/requirements.js';
 import type { StatusView } from '../shared/ipc.js';
 import { registerIpcHandlers, sendIpcEvent, trustedWindowSender } from './ipc.js';
@@ -84,9 +84,14 @@ async function main(platform: NonNullable<ReturnType<typeof currentPlatform>>): 
     loadState: () => loadAgentState(stateDir),
     attest: async () => {
       const requirements = lastRequirements(await loadAgentState(stateDir).catch(() => undefined));
-      const outcome = await attestOnce(paths);
+      // Windows: the watcher's baseline is a cheap reading taken just before (see agent/watch/baseline.ts).
+      const { outcome, baseline } = await attestWithWatchBaseline({
+        platform,
+        attest: () => attestOnce(paths),
+        read: () => collectWatched({ platform, ...(requirements ? { requirements } : {}) }),
+      });
       watchRequirements = requirements;
-      watcher.setBaseline(outcome.report);
+      if (baseline) watcher.setBaseline(baseline);
       watcher.start();
       return outcome;
     },

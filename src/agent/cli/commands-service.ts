@@ -7,6 +7,7 @@ import type { Requirements } from '../../shared/requirements.js';
 import { attestOnce, enrollDevice, lastRequirements, type AgentPaths, type AttestOutcome } from '../attest.js';
 import { loadAgentState } from '../state/agent-state.js';
 import { nextDelayMs } from '../scheduler/backoff.js';
+import { attestWithWatchBaseline, type AttestedWithBaseline } from '../watch/baseline.js';
 import { collectWatched, DEFAULT_WATCH_INTERVAL_MS } from '../watch/collect-watched.js';
 import { WATCHED_CHECKS } from '../watch/compare.js';
 import { createRunWatch, type WakeReason } from '../watch/run-watch.js';
@@ -121,8 +122,11 @@ export async function cmdRun(args: readonly string[], io: CliIo, deps: RunDeps =
     try {
       // What attestOnce will judge against: the last result's requirements.
       const requirements = watch ? lastRequirements(await loadAgentState(paths.stateDir).catch(() => undefined)) : undefined;
-      const o = await attest(paths);
-      baseline = o.report;
+      // Windows: the watcher's baseline is a cheap reading taken just before (see watch/baseline.ts).
+      const a: AttestedWithBaseline<AttestOutcome> = watch ? await attestWithWatchBaseline({ platform: paths.platform, attest: () => attest(paths), read: () => readWatched(requirements) }) : { outcome: await attest(paths) };
+      const o = a.outcome;
+      baseline = a.baseline;
+      if (a.baselineError !== undefined) log(`watcher baseline reading failed (${String(a.baselineError instanceof Error ? a.baselineError.message : a.baselineError).slice(0, 200)}); keeping the previous one`);
       watchRequirements = requirements;
       failures = 0;
       hint = o.response.next_attestation_in;

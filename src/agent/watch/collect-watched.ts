@@ -1,7 +1,11 @@
 /**
  * The cheap reading a watcher takes between full attestations: only the watched checks,
- * live on this machine, with the same collectors (and so the same facts and statuses) as
- * a full attestation.
+ * live on this machine, with the same collectors as a full attestation. On Linux and
+ * macOS they run exactly as in an attestation, so a reading compares like with like with
+ * the attestation's report. On Windows they run through the cheap probe runner
+ * (`cheap-probes.ts`: no PowerShell, no wmic), so a reading may see fewer facts than the
+ * attestation did and must be compared with a cheap baseline (`baseline.ts`), never with
+ * the attestation's report.
  *
  * Nothing is cached: a fresh probe runner per reading, and no probe cache directory, so
  * every tick reads the process list, lsblk / fdesetup / BitLocker and the firewall state
@@ -11,12 +15,17 @@
  */
 import type { Platform } from '../../shared/check-ids.js';
 import type { PostureReport } from '../../shared/check-result.js';
-import type { Requirements } from '../../shared/requirements.js';
+import { BASELINE_REQUIREMENTS, type Requirements } from '../../shared/requirements.js';
 import { diskEncryptionCheck } from '../checks/disk-encryption/index.js';
 import { edrCheck } from '../checks/edr/index.js';
 import { firewallCheck } from '../checks/firewall/index.js';
+import { runChecks } from '../checks/run-checks.js';
 import type { AnyCheckDefinition } from '../checks/types.js';
-import { collectLive } from '../collect.js';
+import { ALLOWED_COMMANDS } from '../exec/allowlist.js';
+import { createCommandRunner } from '../exec/run-command.js';
+import { createLiveProbeRunner } from '../probes/live-runner.js';
+import type { ProbeRunner } from '../probes/types.js';
+import { createCheapProbeRunner } from './cheap-probes.js';
 
 /** The check definitions behind `WATCHED_CHECKS`. */
 export const WATCHED_CHECK_DEFINITIONS: readonly AnyCheckDefinition[] = [edrCheck, diskEncryptionCheck, firewallCheck];
@@ -31,13 +40,16 @@ export const WATCHED_CHECK_DEFINITIONS: readonly AnyCheckDefinition[] = [edrChec
  * - darwin 5 s: UNMEASURED (no Mac here). `ps`, two directory listings, `fdesetup status`,
  *   `socketfilterfw` ×2 and the detected product's CLI (e.g. `mdatp health`, ~0.5–1 s of
  *   its own work) are assumed to cost ~100–300 ms of CPU, i.e. a few % at 5 s.
- * - win32 30 s: UNMEASURED (no Windows here). Each reading starts three PowerShell
- *   processes (SecurityCenter2, Get-MpComputerStatus, BitLocker CIM, Get-NetFirewallProfile;
- *   ~0.3–0.7 s of CPU each to start) plus `tasklist`: assumed 1.5–2.5 s of CPU, which is
- *   5–8 % of a core at 30 s and far too much at 3 s. Detection on Windows is therefore
- *   ≤ ~30 s, not the ≤ 10 s goal; narrower Windows probes are future work.
+ * - win32 5 s: UNMEASURED (no Windows here). The cheap reading (`cheap-probes.ts`) starts
+ *   no PowerShell: `tasklist`, `manage-bde -status` and `netsh advfirewall`, three native
+ *   executables, plus two directory listings. Assumed ~50–150 ms of CPU each including
+ *   process creation and BitLocker's own status query behind `manage-bde`, i.e.
+ *   ~0.15–0.45 s a reading, 3–9 % of one core at 5 s: about the CPU the PowerShell
+ *   reading (1.5–2.5 s) cost at the former 30 s, for six times faster detection. 5 s plus
+ *   one full attestation (a few seconds of PowerShell) keeps "regression → deny within
+ *   ~10 s" reachable on Windows. Measure before tuning; `--watch-interval` overrides it.
  */
-export const DEFAULT_WATCH_INTERVAL_MS: Readonly<Record<Platform, number>> = { linux: 3_000, darwin: 5_000, win32: 30_000 };
+export const DEFAULT_WATCH_INTERVAL_MS: Readonly<Record<Platform, number>> = { linux: 3_000, darwin: 5_000, win32: 5_000 };
 
 export interface CollectWatchedOptions {
   platform: Platform;
@@ -49,8 +61,33 @@ export interface CollectWatchedOptions {
   requirements?: Requirements;
 }
 
-/** Reads the watched checks live, uncached. Never throws for a check's failure (it reads `unknown`). */
+/** Reads the watched checks live, uncached, cheaply. Never throws for a check's failure (it reads `unknown`). */
 export async function collectWatched(opts: CollectWatchedOptions): Promise<PostureReport> {
-  const { report } = await collectLive({ platform: opts.platform, checks: WATCHED_CHECK_DEFINITIONS, ...(opts.requirements ? { requirements: opts.requirements } : {}) });
-  return report;
+  const probes = createLiveProbeRunner({ commands: createCommandRunner(ALLOWED_COMMANDS, opts.platform) });
+  return collectWatchedWith(probes, { ...opts, mode: 'live' });
+}
+
+export interface CollectWatchedWithOptions extends CollectWatchedOptions {
+  mode: PostureReport['mode'];
+  /** The reading's clock (a replayed bundle's `collectedAt`); the wall clock when absent. */
+  now?: () => Date;
+}
+
+/**
+ * The watcher's reading over any probe runner (live, or a replayed bundle in tests and
+ * benchmarks): the watched checks through `createCheapProbeRunner`. A check's `probes`
+ * lists only the probes that ran; a refused probe shows up as a `not-collected` gap.
+ */
+export async function collectWatchedWith(probes: ProbeRunner, opts: CollectWatchedWithOptions): Promise<PostureReport> {
+  const cheap = createCheapProbeRunner(probes, opts.platform);
+  const report = await runChecks({
+    checks: WATCHED_CHECK_DEFINITIONS,
+    context: { probes: cheap, platform: opts.platform, now: opts.now ?? (() => new Date()), settings: {} },
+    requirements: opts.requirements ?? BASELINE_REQUIREMENTS,
+    requirementsSource: opts.requirements ? 'service' : 'baseline',
+    mode: opts.mode,
+  });
+  const refused = new Set(cheap.refused());
+  if (refused.size === 0) return report;
+  return { ...report, checks: report.checks.map((c) => ({ ...c, probes: c.probes.filter((k) => !refused.has(k)) })) };
 }
