@@ -18,6 +18,8 @@ interface Entry extends CachedToken {
 }
 
 const KEY_CHARS = 43;
+/** Expired entries removed per `set` at most (amortised O(1)). */
+const SWEEP_PER_SET = 64;
 
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -34,12 +36,29 @@ export class TokenCache {
     return hit;
   }
 
-  set(token: string, value: CachedToken): void {
+  /**
+   * Remembers a verified token. Expired entries are swept from the front first: a device's
+   * old token is never presented again once it has a new one, so waiting for a lookup to
+   * find it expired would keep every superseded token (the soak test measured ~6 MiB/min
+   * at 50 attestations/s). Entries go in roughly in expiry order (every token has the same
+   * lifetime), so the sweep stops at the first live one; it is bounded per call.
+   */
+  set(token: string, value: CachedToken, nowMs: number): void {
+    let swept = 0;
+    for (const [key, e] of this.entries) {
+      if (e.expMs > nowMs || swept >= SWEEP_PER_SET) break;
+      this.entries.delete(key);
+      swept += 1;
+    }
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(token.slice(-KEY_CHARS), { ...value, token });
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   clear(): void {

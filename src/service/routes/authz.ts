@@ -96,7 +96,7 @@ export const authzRoutes = fp(
         const claims = await verifyPostureToken(ctx.keys, token, { issuer: ctx.config.publicUrl, now: nowDate });
         if (!claims) return deny(req, reply, resource, 'posture-token-invalid');
         cached = { deviceId: claims.sub, jkt: claims.cnf.jkt, expMs: claims.exp * 1000 };
-        ctx.tokens.set(token, cached);
+        ctx.tokens.set(token, cached, now);
       }
       // Fast path: the cached state was reached under the current policy (no await).
       const peeked = ctx.devices.peek(cached.deviceId);
