@@ -6,6 +6,7 @@
 // event loop, and the service's own CPU time is reported. The two figures are measured
 // in alternating rounds; at the end every acknowledged attestation is counted in SQLite.
 import { rm } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import { jwtVerify } from 'jose';
 import { openSqliteStore } from '../dist/src/service/store/sqlite.js';
 import { challenge, deviceAddress, enroll, evidence, postEvidence, prepareDataDir } from './lib/fleet.js';
@@ -33,7 +34,7 @@ async function joseVerify(token, publicKey, seconds) {
 }
 
 /** Every agent loops challenge → sign → POST until `seconds` have passed (then finishes its cycle). */
-async function runAgents(base, devices, seconds, service, round) {
+export async function runAgents(base, devices, seconds, service, round) {
   const meter = await startMeter(service);
   const until = performance.now() + seconds * 1000;
   const latencies = new Samples(1 << 12);
@@ -42,10 +43,12 @@ async function runAgents(base, devices, seconds, service, round) {
   await Promise.all(devices.map(async (device, i) => {
     for (let cycle = 0; performance.now() < until; cycle++) {
       const address = deviceAddress(i, round * 10_000 + cycle);
+      // Several replicas: each agent keeps to one, as a load balancer with affinity would not need to.
+      const url = Array.isArray(base) ? base[i % base.length] : base;
       const t0 = performance.now();
       try {
-        const nonce = await challenge(base, address);
-        const res = await postEvidence(base, await evidence(device, nonce), address);
+        const nonce = await challenge(url, address);
+        const res = await postEvidence(url, await evidence(device, nonce), address);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status === 201) latencies.push(performance.now() - t0);
       } catch {
@@ -82,6 +85,12 @@ export async function benchAttestations() {
   const store = openSqliteStore(dir.dbPath);
   const inDb = await store.countAttestations();
   await store.close();
+  // What a steady fleet adds to the database per attestation, for the sizing guide: the
+  // history row and the event row with their indexes (jtis are purged within minutes).
+  const db = new Database(dir.dbPath);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const grownBytes = db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS b FROM dbstat WHERE name IN ('attestations', 'attestations_device', 'events')").get().b;
+  db.close();
   await rm(dir.dataDir, { recursive: true, force: true });
 
   const ours = summarize(combine(phases));
@@ -94,8 +103,10 @@ export async function benchAttestations() {
   console.log(`   jose jwtVerify ES256 alone, one thread: ${Math.round(verifyRate).toLocaleString('en-US')}/s (${(1000 / verifyRate).toFixed(3)} ms each)`);
   console.log(`   ratio service / jwtVerify: ${ratio.toFixed(2)}  (goal >= 0.50)`);
   const failed = ours.total - ours.ok + ours.errors + (Object.values(warm.statuses).reduce((a, b) => a + b, 0) - warm.ok) + warm.errors;
+  const bytesPerAttestation = grownBytes / inDb;
+  console.log(`   storage: ${Math.round(bytesPerAttestation)} bytes of database per attestation (history + event + indexes; one device attesting every 5 min: ${((bytesPerAttestation * 288) / 1024).toFixed(0)} KiB/day)`);
   console.log(`   durability: ${acked.toLocaleString('en-US')} acknowledged (incl. ${warm.ok} warm-up), ${inDb.toLocaleString('en-US')} rows in the attestations table, ${failed} failed`);
   if (inDb !== acked) throw new Error(`acknowledged ${acked} attestations but ${inDb} are in the database`);
   if (failed > 0) throw new Error(`${failed} attestations failed: ${JSON.stringify(ours.statuses)}`);
-  return { ours, verifyRate, ratio, acked, inDb, cpuPerAttestationMs };
+  return { ours, verifyRate, ratio, acked, inDb, cpuPerAttestationMs, bytesPerAttestation };
 }

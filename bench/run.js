@@ -3,6 +3,7 @@
 // numbers mean, and the figures of a reference run: docs/benchmarks.md.
 import { cpus } from 'node:os';
 import { benchAttestations } from './attestations.js';
+import { benchAttestationsPostgres } from './attestations-postgres.js';
 import { benchAuthzScale } from './authz-scale.js';
 import { benchAuthzThroughput } from './authz-throughput.js';
 import { benchCollection } from './collection.js';
@@ -14,6 +15,7 @@ console.log(`posture benchmarks: node ${process.version}, ${cpus().length} CPUs 
 const collection = await benchCollection();
 const authz = await benchAuthzThroughput();
 const attest = await benchAttestations();
+const attestPg = await benchAttestationsPostgres();
 const scale = await benchAuthzScale();
 const revocation = await benchRevocation();
 
@@ -32,6 +34,8 @@ printTable(['figure', 'ours', 'baseline', 'ratio', 'goal', ''], [
   ['authz server CPU per request', `${authz.ours.serverUsPerOk.toFixed(1)} µs`, `${authz.base.serverUsPerOk.toFixed(1)} µs`, authz.cpuRatio.toFixed(2), '(bare / ours)', ''],
   ['attestations/s (32 agents)', n(attest.ours.rps), `${n(attest.verifyRate)} jose jwtVerify`, attest.ratio.toFixed(2), '>= 0.50', verdict(attest.ratio >= 0.5)],
   ['attestations durable', `${n(attest.inDb)} in DB`, `${n(attest.acked)} acknowledged`, (attest.inDb / attest.acked).toFixed(2), '= 1.00', verdict(attest.inDb === attest.acked)],
+  ['attestations/s, PostgreSQL 2 replicas', attestPg ? n(attestPg.ours.rps) : 'skipped', attestPg ? `${n(attest.ours.rps)} SQLite, 1 process` : 'PostgreSQL not installed', attestPg ? (attestPg.ours.rps / attest.ours.rps).toFixed(2) : '', '(sizing)', attestPg ? verdict(attestPg.inDb === attestPg.acked) : ''],
+  ['storage per attestation (steady fleet)', `${n(attest.bytesPerAttestation)} bytes`, `${n((attest.bytesPerAttestation * 288) / 1024)} KiB per device-day at 5 min`, '', '(sizing)', ''],
   ['authz 100k devices, steady req/s', n(large.rps), `${n(small.rps)} with 100`, scale.ratio.steadyRate.toFixed(2), '<= 1.20 (100/100k)', verdict(scale.ratio.steadyRate <= 1.2)],
   ['authz 100k devices, steady p50/p99', `${ms(large.p50)} / ${ms(large.p99)}`, `${ms(small.p50)} / ${ms(small.p99)}`, `${scale.ratio.steadyP50.toFixed(2)} / ${scale.ratio.steadyP99.toFixed(2)}`, '<= 1.20', verdict(worstScale <= 1.2)],
   ['authz 100k devices, cold p50/p99', `${ms(coldLarge.p50)} / ${ms(coldLarge.p99)}`, `${ms(coldSmall.p50)} / ${ms(coldSmall.p99)}`, `${scale.ratio.coldP50.toFixed(2)} / ${scale.ratio.coldP99.toFixed(2)}`, '(informative)', ''],

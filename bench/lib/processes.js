@@ -50,8 +50,8 @@ async function start(script, args) {
 }
 
 /** A posture service from dist/ on 127.0.0.1 (port 0) over `dataDir`. */
-export function startServiceChild({ dataDir, policyPath, publicUrl }) {
-  return start('service-child.js', [dataDir, policyPath, publicUrl]);
+export function startServiceChild({ dataDir, policyPath, publicUrl, databaseUrl }) {
+  return start('service-child.js', [dataDir, policyPath, publicUrl, ...(databaseUrl ? ['', '', databaseUrl] : [])]);
 }
 
 /** The bare node:http baseline server. */

@@ -7,12 +7,14 @@
 import { resolveConfig } from '../../dist/src/service/config.js';
 import { startService } from '../../dist/src/service/server.js';
 
-const [dataDir, policyPath, publicUrl, eventsConfig, port] = process.argv.slice(2);
+// Optional 6th: a PostgreSQL URL (several children on it are replicas).
+const [dataDir, policyPath, publicUrl, eventsConfig, port, databaseUrl] = process.argv.slice(2);
 // No identity provider here: like the test harness, the bench service accepts the MFA
 // facts of the (synthetic) compliant report, so that the device is allowed at all.
 const config = resolveConfig({
   host: '127.0.0.1', port: port || '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': 'silent', 'insecure-trust-agent-mfa': 'true',
   ...(eventsConfig ? { 'events-config': eventsConfig } : {}),
+  ...(databaseUrl ? { 'database-url': databaseUrl } : {}),
 }, {});
 const service = await startService(config);
 process.on('message', (msg) => {
