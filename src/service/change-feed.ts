@@ -45,7 +45,12 @@ export async function startChangeFeed(store: Store, devices: DeviceCache, opts: 
           again = false;
           for (;;) {
             const page = await store.listEvents(lastSeq, PAGE);
-            for (const e of page) if (changesDevice(e)) devices.invalidate(e.deviceId as string);
+            for (const e of page) {
+              if (!changesDevice(e)) continue;
+              const resultJti = (e.data as { resultJti?: unknown } | undefined)?.resultJti;
+              if (typeof resultJti === 'string') devices.invalidateUnlessResult(e.deviceId as string, resultJti);
+              else devices.invalidate(e.deviceId as string);
+            }
             if (page.length > 0) {
               lastSeq = page[page.length - 1]?.seq ?? lastSeq;
               for (const s of subscribers) s(page);

@@ -68,6 +68,15 @@ export class DeviceCache {
     this.entries.delete(id);
   }
 
+  /**
+   * Drops the entry unless it already holds the state of attestation result `resultJti`
+   * (this process wrote it: the event announces nothing new here, and re-reading it would
+   * cost two queries after every attestation).
+   */
+  invalidateUnlessResult(id: string, resultJti: string): void {
+    if (this.entries.get(id)?.state?.resultJti !== resultJti) this.entries.delete(id);
+  }
+
   clear(): void {
     this.entries.clear();
   }

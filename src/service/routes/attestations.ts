@@ -42,9 +42,9 @@ function attestationEvents(device: DeviceRecord, state: DeviceState, previous: D
     },
   ];
   if (previous?.earStatus !== state.earStatus) {
-    events.push({ type: 'device.compliance-changed', deviceId: device.id, at, data: { from: previous?.earStatus ?? 'none', to: state.earStatus, cause: 'attestation' } });
+    events.push({ type: 'device.compliance-changed', deviceId: device.id, at, data: { from: previous?.earStatus ?? 'none', to: state.earStatus, cause: 'attestation', resultJti: state.resultJti } });
   } else if (decisionsDiffer(previous.resources, state.resources)) {
-    events.push({ type: 'device.verdicts-changed', deviceId: device.id, at, data: { resources: decisions(state.resources), previous: decisions(previous.resources) } });
+    events.push({ type: 'device.verdicts-changed', deviceId: device.id, at, data: { resources: decisions(state.resources), previous: decisions(previous.resources), resultJti: state.resultJti } });
   }
   return events;
 }

@@ -52,6 +52,12 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     throw e;
   }
 
+  // Nonces need no durable commit: losing one in a crash only makes that agent ask again
+  // (the same trade as the SQLite store's synchronous=NORMAL nonce connection). Their own
+  // small pool commits without waiting for the WAL flush, so a challenge costs no fsync.
+  const noncePool = new pg.Pool({ connectionString: url, max: 4, types, application_name: 'posture-service-nonces', options: '-c synchronous_commit=off' });
+  noncePool.on('error', (err) => opts.onError?.(err));
+
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query<R>(sql, params)).rows[0];
   const all = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> => (await pool.query<R>(sql, params)).rows;
 
@@ -129,28 +135,23 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         return changed;
       }),
     createNonce: async (nonce, expiresAt) => {
-      await pool.query('INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2)', [nonce, expiresAt]);
+      await noncePool.query('INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2)', [nonce, expiresAt]);
     },
-    recordAttestation: (w) =>
-      tx(async (c): Promise<AttestationOutcome> => {
-        // FOR SHARE: a concurrent revocation waits for this attestation (or this one sees it).
-        const device = (await c.query<{ revoked_at: number | null }>('SELECT revoked_at FROM devices WHERE id = $1 FOR SHARE', [w.deviceId])).rows[0];
-        if (!device || device.revoked_at !== null) throw new Abort('device-revoked');
-        const consumed = await c.query('DELETE FROM nonces WHERE nonce = $1 AND expires_at > $2', [w.nonce, w.receivedAt]);
-        if (consumed.rowCount !== 1) throw new Abort('nonce-invalid');
-        const jti = await c.query('INSERT INTO jtis (jti, device_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING', [w.jti, w.deviceId, w.jtiExpiresAt]);
-        // The rollback restores the nonce: a replayed jti must not burn a legitimate challenge.
-        if (jti.rowCount !== 1) throw new Abort('replayed');
-        const mark = (await c.query<q.HistoryMark>('SELECT history_digest, history_full_at FROM device_state WHERE device_id = $1', [w.deviceId])).rows[0];
-        const h = q.historyRow(w, mark);
-        await c.query('INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json) VALUES ($1, $2, $3, $4, $5, $6)', [w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary]);
-        await c.query(
-          'INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at, submods_json = excluded.submods_json, history_digest = excluded.history_digest, history_full_at = excluded.history_full_at, fresh_until = excluded.fresh_until',
-          [w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt, w.state.freshUntil],
-        );
-        await insertEvents(c, w.events ?? []);
-        return 'stored';
-      }),
+    recordAttestation: async (w) => {
+      // The whole transaction is one function call (migration 6), in autocommit mode.
+      const h = q.historyRow(w, undefined);
+      const ev = w.events ?? [];
+      const row = await one<{ outcome: AttestationOutcome }>(
+        'SELECT posture_record_attestation($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS outcome',
+        [
+          w.deviceId, w.nonce, w.receivedAt, w.jti, w.jtiExpiresAt, w.state.earStatus,
+          h.submods, h.summary, JSON.stringify(w.state), h.digest, w.state.freshUntil, q.FULL_HISTORY_EVERY_MS,
+          ev.map((e) => e.at), ev.map((e) => e.type), ev.map((e) => e.deviceId ?? null), ev.map((e) => JSON.stringify(e.data ?? {})), EVENTS_LOCK_KEY, EVENTS_CHANNEL,
+        ],
+      );
+      if (!row) throw new Error('posture_record_attestation returned nothing');
+      return row.outcome;
+    },
     getDeviceState: async (id) => {
       const row = await one<{ state_json: string }>('SELECT state_json FROM device_state WHERE device_id = $1', [id]);
       return row ? (JSON.parse(row.state_json) as DeviceState) : undefined;
@@ -250,7 +251,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     ping: async () => (await one<{ ok: number }>('SELECT 1 AS ok', []))?.ok === 1,
     close: async () => {
       await listener.close();
-      await pool.end();
+      await Promise.all([pool.end(), noncePool.end()]);
     },
   };
   return store;
