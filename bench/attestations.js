@@ -89,7 +89,10 @@ export async function benchAttestations() {
   // history row and the event row with their indexes (jtis are purged within minutes).
   const db = new Database(dir.dbPath);
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const grownBytes = db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS b FROM dbstat WHERE name IN ('attestations', 'attestations_device', 'events')").get().b;
+  const bytesOf = (names) => db.prepare(`SELECT COALESCE(SUM(pgsize), 0) AS b FROM dbstat WHERE name IN (${names.map(() => '?').join(', ')})`).get(...names).b;
+  const historyBytes = bytesOf(['attestations', 'attestations_device']);
+  const eventBytes = bytesOf(['events']);
+  const grownBytes = historyBytes + eventBytes;
   db.close();
   await rm(dir.dataDir, { recursive: true, force: true });
 
@@ -104,9 +107,9 @@ export async function benchAttestations() {
   console.log(`   ratio service / jwtVerify: ${ratio.toFixed(2)}  (goal >= 0.50)`);
   const failed = ours.total - ours.ok + ours.errors + (Object.values(warm.statuses).reduce((a, b) => a + b, 0) - warm.ok) + warm.errors;
   const bytesPerAttestation = grownBytes / inDb;
-  console.log(`   storage: ${Math.round(bytesPerAttestation)} bytes of database per attestation (history + event + indexes; one device attesting every 5 min: ${((bytesPerAttestation * 288) / 1024).toFixed(0)} KiB/day)`);
+  console.log(`   storage: ${Math.round(bytesPerAttestation)} bytes of database per attestation (history ${Math.round(historyBytes / inDb)} + event ${Math.round(eventBytes / inDb)}, with indexes; one device attesting every 5 min: ${((bytesPerAttestation * 288) / 1024).toFixed(0)} KiB/day)`);
   console.log(`   durability: ${acked.toLocaleString('en-US')} acknowledged (incl. ${warm.ok} warm-up), ${inDb.toLocaleString('en-US')} rows in the attestations table, ${failed} failed`);
   if (inDb !== acked) throw new Error(`acknowledged ${acked} attestations but ${inDb} are in the database`);
   if (failed > 0) throw new Error(`${failed} attestations failed: ${JSON.stringify(ours.statuses)}`);
-  return { ours, verifyRate, ratio, acked, inDb, cpuPerAttestationMs, bytesPerAttestation };
+  return { ours, verifyRate, ratio, acked, inDb, cpuPerAttestationMs, bytesPerAttestation, historyBytesPer: historyBytes / inDb, eventBytesPer: eventBytes / inDb };
 }

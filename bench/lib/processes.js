@@ -5,16 +5,17 @@ import { fileURLToPath } from 'node:url';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
-function nextMessage(child, type) {
+/** The child's next IPC message of `type`; rejects if the child exits first. */
+export function nextMessage(child, type) {
   return new Promise((resolve, reject) => {
     const onMessage = (msg) => {
       if (msg?.type !== type) return;
       cleanup();
       resolve(msg);
     };
-    const onExit = (code) => {
+    const onExit = (code, signal) => {
       cleanup();
-      reject(new Error(`child exited with ${code} before "${type}"`));
+      reject(new Error(`child exited (${signal ?? code}) before "${type}"`));
     };
     const cleanup = () => {
       child.off('message', onMessage);

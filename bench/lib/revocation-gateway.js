@@ -8,12 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTHZ } from './fleet.js';
 import { RESOURCE, RESOURCE_HOST } from './revocation-service.js';
+import { freePort } from './net.js';
 
 export const NGINX = '/usr/sbin/nginx';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,17 +24,6 @@ const NGINX_TEMPLATE = join(ROOT, 'examples', 'gateways', 'nginx.conf');
 /** What the client asks of the protected resource. */
 const RESOURCE_PATH = '/api/2.0/mlflow/registered-models/get?name=llm-7b';
 
-/** A free TCP port on 127.0.0.1 (free when asked; the caller binds it right away). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * nginx's version when it is installed with the auth_request module, else why not

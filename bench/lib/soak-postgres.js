@@ -5,10 +5,10 @@
 // fsync on: the soak should pay for durable commits as a real deployment does.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './net.js';
 
 /** The newest `/usr/lib/postgresql/<v>/bin` holding initdb and pg_ctl, if any. */
 export function postgresBinDir() {
@@ -18,16 +18,6 @@ export function postgresBinDir() {
   return versions.map((v) => join(root, v, 'bin')).find((bin) => existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl')));
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a cluster and creates database `soak`; returns its URL, the server's version and `stop()`. */
 export async function startThrowawayPostgres() {

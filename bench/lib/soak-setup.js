@@ -12,6 +12,7 @@ import { createApiKey, hashSecret } from '../../dist/src/service/api-keys.js';
 import { examplePolicyPath } from '../../dist/src/service/config.js';
 import { openStore } from '../../dist/src/service/store/open.js';
 import { AUTHZ, GROUPS, PUBLIC_URL, USER, deviceAddress, enroll } from './fleet.js';
+import { nextMessage } from './processes.js';
 
 /**
  * A temp data directory with the example policy, a gateway key scoped to the soak's
@@ -39,25 +40,6 @@ export async function prepareSoakDir({ codes, databaseUrl }) {
   return { dataDir, policyPath, dbPath: join(dataDir, 'posture.db'), publicUrl: PUBLIC_URL, databaseUrl, gatewayKey, enrollmentCodes };
 }
 
-function nextMessage(child, type) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (msg) => {
-      if (msg?.type !== type) return;
-      cleanup();
-      resolve(msg);
-    };
-    const onExit = (code, signal) => {
-      cleanup();
-      reject(new Error(`service child exited (${signal ?? code}) before "${type}"`));
-    };
-    const cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 /**
  * The posture service in a child process (bench/lib/soak-service-child.js). `exit` is

@@ -23,7 +23,7 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
         [--tls-cert FILE --tls-key FILE] [--log-level info]
         [--oidc-issuer URL --oidc-client-id ID [--oidc-user-claim preferred_username|email|upn|sub]
          [--oidc-acr-values V] [--oidc-max-age S]] [--insecure-trust-agent-mfa]
-        [--events-config FILE] [--event-retention-days 30] [--history-retention-days 90] [--change-poll-ms MS]
+        [--events-config FILE] [--event-retention-days 7] [--history-retention-days 30] [--change-poll-ms MS]
                                    Run the service (SQLite in the data directory, or PostgreSQL
                                    with a database URL: docs/deployment.md); with an
                                    OIDC issuer it verifies the users' MFA (docs/identity-providers.md);

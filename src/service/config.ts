@@ -127,8 +127,8 @@ export function resolveConfig(flags: Partial<Record<string, string | boolean | u
     insecureTrustAgentMfa: (pick('insecure-trust-agent-mfa', 'INSECURE_TRUST_AGENT_MFA') ?? 'false') === 'true',
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(eventsConfigPath ? { eventsConfigPath: resolve(eventsConfigPath) } : {}),
-    eventRetentionDays: int(pick('event-retention-days', 'EVENT_RETENTION_DAYS'), 30),
-    historyRetentionDays: int(pick('history-retention-days', 'HISTORY_RETENTION_DAYS'), 90),
+    eventRetentionDays: int(pick('event-retention-days', 'EVENT_RETENTION_DAYS'), 7),
+    historyRetentionDays: int(pick('history-retention-days', 'HISTORY_RETENTION_DAYS'), 30),
     // PostgreSQL replicas are woken by NOTIFY, so their poll is only the safety net.
     changePollMs: int(pick('change-poll-ms', 'CHANGE_POLL_MS'), databaseUrl ? 1000 : 250),
   };

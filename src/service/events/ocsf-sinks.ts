@@ -50,45 +50,45 @@ export async function ocsfLines(events: readonly EventRecord[], opts: OcsfSinkOp
   return lines;
 }
 
+/** Appends `text` to the file and fsyncs it (opened per batch: log rotation needs no signal). */
+async function appendDurably(file: string, text: string): Promise<void> {
+  const fh = await open(file, 'a', 0o600);
+  try {
+    await fh.write(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 export function ocsfSink(cfg: OcsfSinkConfig, opts: OcsfSinkOptions): EventSink {
   const device = deviceLookup(opts.store);
-  const id = `sink:ocsf:${cfg.name}`;
-  if (cfg.kind === 'file') {
-    return {
-      id,
-      batchSize: cfg.batchSize,
-      deliver: async (events): Promise<DeliveryResult> => {
-        const lines = await ocsfLines(events, opts, device);
-        if (lines.length === 0) return { done: events.length };
-        try {
-          const fh = await open(cfg.file, 'a', 0o600);
-          try {
-            await fh.write(`${lines.join('\n')}\n`);
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-        } catch (e) {
-          return { done: 0, error: new Error(`OCSF file ${cfg.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`) };
-        }
-        return { done: events.length };
-      },
-    };
-  }
-  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', ...(cfg.authorization ? { authorization: cfg.authorization } : {}) };
+  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', ...(cfg.kind === 'http' && cfg.authorization ? { authorization: cfg.authorization } : {}) };
+  /** Writes one batch; resolves with why it failed, or undefined. */
+  const write = async (text: string): Promise<string | undefined> => {
+    if (cfg.kind === 'file') {
+      try {
+        await appendDurably(cfg.file, text);
+        return undefined;
+      } catch (e) {
+        return `OCSF file ${cfg.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      }
+    }
+    try {
+      const answer = await postOnce(cfg.url, text, headers, opts.timeoutMs);
+      return answer.status >= 200 && answer.status <= 299 ? undefined : `OCSF sink ${cfg.name}: ${describeAnswer(answer)}`;
+    } catch (e) {
+      return `OCSF sink ${cfg.name}: ${(e as Error).message}`;
+    }
+  };
   return {
-    id,
+    id: `sink:ocsf:${cfg.name}`,
     batchSize: cfg.batchSize,
     deliver: async (events): Promise<DeliveryResult> => {
       const lines = await ocsfLines(events, opts, device);
       if (lines.length === 0) return { done: events.length };
-      try {
-        const answer = await postOnce(cfg.url, `${lines.join('\n')}\n`, headers, opts.timeoutMs);
-        if (answer.status < 200 || answer.status > 299) return { done: 0, error: new Error(`OCSF sink ${cfg.name}: ${describeAnswer(answer)}`) };
-      } catch (e) {
-        return { done: 0, error: new Error(`OCSF sink ${cfg.name}: ${(e as Error).message}`) };
-      }
-      return { done: events.length };
+      const failed = await write(`${lines.join('\n')}\n`);
+      return failed ? { done: 0, error: new Error(failed) } : { done: events.length };
     },
   };
 }

@@ -98,7 +98,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      END IF;
      v_full := v_digest IS DISTINCT FROM p_digest OR v_full_at IS NULL OR p_now - v_full_at >= p_full_every;
      INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json)
-       VALUES (p_device, p_now, p_jti, p_ear, CASE WHEN v_full THEN p_submods ELSE '' END, p_summary);
+       VALUES (p_device, p_now, p_jti, p_ear, CASE WHEN v_full THEN p_submods ELSE '' END, CASE WHEN v_full THEN p_summary ELSE '' END);
      INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until)
        VALUES (p_device, p_state, p_now, p_submods, p_digest, CASE WHEN v_full THEN p_now ELSE v_full_at END, p_fresh)
        ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at,

@@ -82,7 +82,7 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
       throw new ReplayRollback();
     }
     const h = historyRow(w, st.getHistoryMark.get(w.deviceId) as HistoryMark | undefined);
-    st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.summary);
+    st.insertAttestation.run(w.deviceId, w.receivedAt, w.jti, w.state.earStatus, h.historySubmods, h.historySummary);
     st.recordState.run(w.deviceId, JSON.stringify(w.state), w.receivedAt, h.submods, h.digest, h.fullAt, w.state.freshUntil);
     for (const e of w.events ?? []) st.insertEvent.run(e.at, e.type, e.deviceId ?? null, JSON.stringify(e.data ?? {}));
     return 'stored';
@@ -107,23 +107,22 @@ export interface HistoryMark {
 }
 
 /**
- * What one attestation adds to the history (both stores): the evidence in full when the
- * checks' outcome (EAR status, each check's status and reasons) differs from the last full
- * row's, or that row is a day old; otherwise '' — the same outcome as before, so the row
- * records only when and with which jti. The state is kept as a short summary (the full
- * latest state is in device_state). This cuts the history's growth about fourfold.
+ * What one attestation adds to the history (both stores). A full row — the evidence and a
+ * short state summary — when the outcome (EAR status, each check's status and reasons,
+ * each resource's decision) differs from the last full row's, or that row is a day old;
+ * otherwise a compact row: when, which jti, the EAR status, and '' for the rest (the same
+ * outcome as the full row before it). The latest state and evidence are in device_state.
+ * In a steady fleet this cuts the history from ~3 KB to ~0.15 KB per attestation.
  */
-export function historyRow(w: AttestationWrite, mark: HistoryMark | undefined): { submods: string; historySubmods: string; summary: string; digest: string; fullAt: number } {
-  const outcome = [w.state.earStatus, Object.entries(w.state.checks).sort(([a], [b]) => a.localeCompare(b)).map(([id, c]) => [id, c.status, c.reasons])];
+export function historyRow(w: AttestationWrite, mark: HistoryMark | undefined): { submods: string; historySubmods: string; summary: string; historySummary: string; digest: string; fullAt: number } {
+  const checks = Object.entries(w.state.checks).sort(([a], [b]) => a.localeCompare(b));
+  const resources = Object.entries(w.state.resources).sort(([a], [b]) => a.localeCompare(b)).map(([r, v]) => [r, v.decision]);
+  const outcome = [w.state.earStatus, checks.map(([id, c]) => [id, c.status, c.reasons]), resources];
   const digest = createHash('sha256').update(JSON.stringify(outcome)).digest('base64url');
   const full = !mark || mark.history_digest !== digest || mark.history_full_at === null || w.receivedAt - mark.history_full_at >= FULL_HISTORY_EVERY_MS;
   const submods = JSON.stringify(w.submods ?? null);
-  const summary = JSON.stringify({
-    checks: Object.fromEntries(Object.entries(w.state.checks).map(([id, c]) => [id, c.status])),
-    resources: Object.fromEntries(Object.entries(w.state.resources).map(([r, v]) => [r, v.decision])),
-    freshUntil: w.state.freshUntil,
-  });
-  return { submods, historySubmods: full ? submods : '', summary, digest, fullAt: full ? w.receivedAt : (mark?.history_full_at ?? w.receivedAt) };
+  const summary = JSON.stringify({ checks: Object.fromEntries(checks.map(([id, c]) => [id, c.status])), resources: Object.fromEntries(resources), freshUntil: w.state.freshUntil });
+  return { submods, historySubmods: full ? submods : '', summary, historySummary: full ? summary : '', digest, fullAt: full ? w.receivedAt : (mark?.history_full_at ?? w.receivedAt) };
 }
 
 /** The data of a `device.enrolled` event (both stores). */

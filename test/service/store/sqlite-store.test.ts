@@ -64,7 +64,8 @@ describe('SQLite store (file)', () => {
     const rows = db.prepare('SELECT submods_json, state_json FROM attestations ORDER BY id').all() as { submods_json: string; state_json: string }[];
     db.close();
     expect(rows.map((r) => r.submods_json)).toEqual(['{"n":1}', '', '{"n":3}', '', '{"n":5}']);
-    expect(JSON.parse(rows[3]?.state_json ?? '{}')).toEqual({ checks: { edr: 'fail' }, resources: { 'feature-store': 'allow' }, freshUntil: NOW + 900_000 });
+    expect(rows.map((r) => r.state_json === '')).toEqual([false, true, false, true, false]);
+    expect(JSON.parse(rows[2]?.state_json ?? '{}')).toEqual({ checks: { edr: 'fail' }, resources: { 'feature-store': 'allow' }, freshUntil: NOW + 900_000 });
   });
 
   it('reads the evidence of a database written before compact history (migration 5)', async () => {
