@@ -4,6 +4,7 @@
 import { cpus } from 'node:os';
 import { benchAttestations } from './attestations.js';
 import { benchAttestationsPostgres } from './attestations-postgres.js';
+import { benchMemory } from './memory.js';
 import { benchAuthzScale } from './authz-scale.js';
 import { benchAuthzThroughput } from './authz-throughput.js';
 import { benchCollection } from './collection.js';
@@ -18,6 +19,7 @@ const attest = await benchAttestations();
 const attestPg = await benchAttestationsPostgres();
 const scale = await benchAuthzScale();
 const revocation = await benchRevocation();
+const memory = benchMemory();
 
 const n = (x) => Math.round(x).toLocaleString('en-US');
 const ms = (x) => `${x.toFixed(2)} ms`;
@@ -43,6 +45,7 @@ printTable(['figure', 'ours', 'baseline', 'ratio', 'goal', ''], [
   ['revocation: regression → CAEP SET p50/p95', `${sec(revocation.set.p50)} / ${sec(revocation.set.p95)}`, '', '', '(informative)', ''],
   ['revocation: fix → access back p50/p95', `${sec(revocation.allow.p50)} / ${sec(revocation.allow.p95)}`, '', '', '(informative)', ''],
   ['revocation: requests with errors', `${n(revocation.errors)}`, `${n(revocation.requests)} requests, ${revocation.regressions} regressions`, '', '= 0', verdict(revocation.errors === 0)],
+  ['heap per active device (authz caches)', `${(memory.perDevice / 1024).toFixed(1)} KiB`, `state ${(memory.deviceBytes / 1024).toFixed(1)} KiB + 2 tokens x ${(memory.tokenBytes / 1024).toFixed(1)} KiB`, '', '(sizing)', ''],
 ]);
 const others = [authz.ours, authz.base, attest.ours, small, large].map((r) => r.otherCpu);
 const maxOther = Math.max(...others.filter((x) => !Number.isNaN(x)));
