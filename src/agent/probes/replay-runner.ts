@@ -4,7 +4,7 @@
  */
 import type { Bundle } from '../../shared/bundle.js';
 import { fromRecord } from './record.js';
-import { probeKey, type ProbeOutput, type ProbeRunner } from './types.js';
+import { notCollected, probeKey, type ProbeOutput, type ProbeRunner } from './types.js';
 
 /** Creates a runner over a bundle's records. */
 export function createReplayProbeRunner(bundle: Bundle): ProbeRunner {
@@ -13,16 +13,7 @@ export function createReplayProbeRunner(bundle: Bundle): ProbeRunner {
     const key = probeKey(probe, instance);
     const rec = byKey.get(key);
     if (rec) return Promise.resolve(fromRecord(rec));
-    return Promise.resolve({
-      key,
-      probe,
-      stdout: Buffer.alloc(0),
-      stderr: Buffer.alloc(0),
-      exitCode: null,
-      durationMs: 0,
-      error: 'not-collected',
-      errorDetail: `the bundle has no record of ${key}`,
-    });
+    return Promise.resolve(notCollected(probe, instance, `the bundle has no record of ${key}`));
   };
   return {
     exec: (probe, _command, _args, o) => answer(probe, o?.instance),

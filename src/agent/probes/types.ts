@@ -53,3 +53,8 @@ export interface ProbeRunner {
 export function probeKey(probe: string, instance?: string): string {
   return instance ? `${probe}#${instance}` : probe;
 }
+
+/** The output of a probe that was deliberately not run (or has no record), with why. */
+export function notCollected(probe: string, instance: string | undefined, why: string): ProbeOutput {
+  return { key: probeKey(probe, instance), probe, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: null, durationMs: 0, error: 'not-collected', errorDetail: why };
+}

@@ -21,7 +21,7 @@
  * Linux and macOS readings are cheap as they are: nothing is refused there.
  */
 import type { Platform } from '../../shared/check-ids.js';
-import { probeKey, type ProbeOutput, type ProbeRunner } from '../probes/types.js';
+import { notCollected, type ProbeRunner } from '../probes/types.js';
 
 /** The commands a cheap reading may run per OS; `all` when the full collectors are cheap already. */
 export const CHEAP_READING_COMMANDS: Readonly<Record<Platform, 'all' | readonly string[]>> = {
@@ -51,18 +51,8 @@ export function createCheapProbeRunner(inner: ProbeRunner, platform: Platform): 
   return {
     exec(probe, command, args, opts) {
       if (allowed === 'all' || allowed.includes(command)) return inner.exec(probe, command, args, opts);
-      const key = probeKey(probe, opts?.instance);
-      refused.add(key);
-      const out: ProbeOutput = {
-        key,
-        probe,
-        stdout: Buffer.alloc(0),
-        stderr: Buffer.alloc(0),
-        exitCode: null,
-        durationMs: 0,
-        error: 'not-collected',
-        errorDetail: `not run in the watcher's cheap reading (${command} costs too much CPU every few seconds); the full attestation reads it`,
-      };
+      const out = notCollected(probe, opts?.instance, `not run in the watcher's cheap reading (${command} costs too much CPU every few seconds); the full attestation reads it`);
+      refused.add(out.key);
       return Promise.resolve(out);
     },
     readFile: (probe, path, opts) => inner.readFile(probe, path, opts),
