@@ -81,7 +81,9 @@ export function createDenyRecorder(store: Store, opts: { intervalMs?: number; ma
       }
       const method = clip(d.method, 16);
       const host = clip(d.host, 255);
-      const uri = clip(d.uri, 1024);
+      // The path only: a query string may carry credentials or personal data, and these
+      // events go to SIEMs.
+      const uri = clip(d.uri?.split(/[?#]/, 1)[0], 1024);
       const clientIp = clip(d.clientIp, 64);
       pending.set(key, {
         ...(d.deviceId ? { deviceId: d.deviceId } : {}),

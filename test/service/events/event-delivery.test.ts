@@ -200,6 +200,9 @@ describe('OCSF export', () => {
     );
     const raw = await readFile(file, 'utf8');
     expect(raw).not.toContain('alice.liddell');
+    // The denied request's path is there, its query string is not (it may carry secrets).
+    expect(raw).toContain('"/x"');
+    expect(raw).not.toContain('q=1');
     const deny = lines.find((l) => l.class_uid === 6004) as Record<string, unknown>;
     expect(deny.type_uid).toBe(600402);
     expect(JSON.stringify(deny)).toContain('feature-store');
