@@ -1,5 +1,5 @@
 /**
- * `posture-service`: start | enroll-token | api-key create | devices | policy check | keys rotate | backup | restore.
+ * `posture-service`: start | enroll-token | api-key create | devices | policy check | keys rotate | events status | backup | restore.
  * Errors print one line and exit non-zero (2 usage/config, 1 failure).
  */
 import { randomBytes } from 'node:crypto';
@@ -37,6 +37,9 @@ export const SERVICE_USAGE = `Usage: posture-service <command> [options]
                                    Revoke a device (its next request is denied)
   policy check FILE                Validate a policy and explain what each segment requires
   keys rotate [--data-dir D]       Start signing with a new key (old keys stay published until their tokens expire)
+  events status [--json] [--data-dir D]
+                                   Delivery cursor of every CAEP receiver and event sink, how far behind it is,
+                                   and which replica delivers it (docs/events.md)
   backup --to FILE [--force] [--data-dir D]
                                    Copy the SQLite store (safe while the service runs), verified;
                                    PostgreSQL: pg_dump --format=custom (docs/deployment.md)
@@ -154,6 +157,32 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
         return 1;
       }
       io.stdout(`${result.explanation}\n`);
+      return 0;
+    }
+    case 'events': {
+      const [sub, ...more] = rest;
+      if (sub !== 'status') throw new PostureError('USAGE', 'usage: posture-service events status [--json] [--data-dir D]');
+      const { values } = parse(more, { json: { type: 'boolean' }, ...DATA_DIR });
+      const store = await openStore(values, io.env);
+      try {
+        const now = Date.now();
+        const last = await store.lastEventSeq();
+        const rows = (await store.listDeliveries()).map((d) => ({
+          ...d,
+          behind: Math.max(0, last - d.cursor),
+          delivering: d.lease && d.lease.expiresAt > now ? d.lease.holder : undefined,
+        }));
+        if (values.json) io.stdout(`${JSON.stringify({ lastEventSeq: last, deliveries: rows }, null, 2)}\n`);
+        else {
+          io.stdout(`last event seq ${last}\n`);
+          if (rows.length === 0) io.stdout('no receivers or sinks have received events yet\n');
+          for (const r of rows) {
+            io.stdout(`${r.name.padEnd(40)} cursor ${String(r.cursor).padStart(8)}  behind ${String(r.behind).padStart(8)} (events of every type)  ${r.delivering ? `delivered by ${r.delivering}` : r.name.startsWith('sink:') ? 'no replica delivering now' : 'poll receiver'}\n`);
+          }
+        }
+      } finally {
+        await store.close();
+      }
       return 0;
     }
     case 'keys': {

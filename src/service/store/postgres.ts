@@ -189,6 +189,12 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     releaseLease: async (name, holder) => {
       await pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
     },
+    listDeliveries: async () =>
+      (
+        await all<q.DeliveryRow>(
+          'SELECT n.name, COALESCE(r.cursor_seq, 0) AS cursor, l.holder, l.expires_at FROM (SELECT receiver AS name FROM set_receivers UNION SELECT name FROM leases) n LEFT JOIN set_receivers r ON r.receiver = n.name LEFT JOIN leases l ON l.name = n.name ORDER BY n.name',
+        )
+      ).map(q.toDelivery),
     getSetReceiver: async (receiver) =>
       tx(async (c) => {
         const cursor = (await c.query<{ cursor_seq: number }>('SELECT cursor_seq FROM set_receivers WHERE receiver = $1', [receiver])).rows[0]?.cursor_seq ?? 0;

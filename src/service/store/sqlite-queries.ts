@@ -50,6 +50,9 @@ export function prepare(db: Database.Database) {
     ),
     acquireLease: s('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder OR leases.expires_at <= ?'),
     releaseLease: s('DELETE FROM leases WHERE name = ? AND holder = ?'),
+    listDeliveries: s(
+      'SELECT n.name, COALESCE(r.cursor_seq, 0) AS cursor, l.holder, l.expires_at FROM (SELECT receiver AS name FROM set_receivers UNION SELECT name FROM leases) n LEFT JOIN set_receivers r ON r.receiver = n.name LEFT JOIN leases l ON l.name = n.name ORDER BY n.name',
+    ),
     insertApiKey: s('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES (?, ?, ?, ?, ?, ?)'),
     findApiKey: s('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL'),
     listServiceKeys: s('SELECT * FROM service_keys ORDER BY created_at'),
@@ -97,6 +100,12 @@ export function applyAttestation(db: Database.Database, st: Statements, w: Attes
 
 /** Thrown inside a savepoint so the consumed nonce is restored when the jti was a replay. */
 class ReplayRollback extends Error {}
+
+export interface DeliveryRow { name: string; cursor: number; holder: string | null; expires_at: number | null }
+
+export function toDelivery(r: DeliveryRow): { name: string; cursor: number; lease?: { holder: string; expiresAt: number } } {
+  return { name: r.name, cursor: r.cursor, ...(r.holder !== null && r.expires_at !== null ? { lease: { holder: r.holder, expiresAt: r.expires_at } } : {}) };
+}
 
 /** A full history row at least this often per device, even when nothing changed. */
 export const FULL_HISTORY_EVERY_MS = 86_400_000;

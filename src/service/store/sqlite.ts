@@ -152,6 +152,7 @@ export function openSqliteStore(path: string): Store {
     releaseLease: async (name, holder) => {
       stmts.releaseLease.run(name, holder);
     },
+    listDeliveries: async () => (stmts.listDeliveries.all() as q.DeliveryRow[]).map(q.toDelivery),
     getSetReceiver: async (receiver) =>
       db.transaction(() => {
         const cursor = (stmts.getSetCursor.get(receiver) as { cursor_seq: number } | undefined)?.cursor_seq ?? 0;

@@ -173,6 +173,8 @@ export interface Store {
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   /** Gives the lease up (no-op unless `holder` holds it). */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Every event receiver and sink with its cursor, and the lease on it if any (for `events status`). */
+  listDeliveries(): Promise<{ name: string; cursor: number; lease?: { holder: string; expiresAt: number } }[]>;
   /** A SET receiver's delivery state; `{cursor: 0, acked: []}` for a receiver never seen. */
   getSetReceiver(receiver: string): Promise<SetReceiverState>;
   /**

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serviceMain } from '../../../src/service/cli.js';
 import { examplePolicyPath } from '../../../src/service/config.js';
 import type { EventsConfig } from '../../../src/service/events/sinks-config.js';
 import { CAEP_DEVICE_COMPLIANCE_CHANGE } from '../../../src/shared/api.js';
@@ -177,6 +178,16 @@ describe('CAEP push delivery (RFC 8935)', () => {
     const jtis = rx.got.map((r) => decodeJwt(r.body).jti);
     expect(jtis).toHaveLength(8);
     expect(new Set(jtis).size).toBe(8);
+
+    // The operator's view: the sink is caught up and one process delivers it.
+    let out = '';
+    const code = await serviceMain(['events', 'status', '--json', '--data-dir', dataDir], { stdout: (s) => void (out += s), stderr: () => undefined, env: {} });
+    expect(code).toBe(0);
+    const status = JSON.parse(out) as { lastEventSeq: number; deliveries: { name: string; cursor: number; behind: number; delivering?: string }[] };
+    const sink = status.deliveries.find((d) => d.name === 'sink:caep-push:gw');
+    expect(sink?.cursor).toBe(status.lastEventSeq);
+    expect(sink?.behind).toBe(0);
+    expect(sink?.delivering).toMatch(/:\d+:/);
   });
 });
 

@@ -205,6 +205,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
       expect(await store.acquireLease('sink:y', 'a', NOW, 10_000)).toBe(true);
     });
 
+    it('lists every receiver and sink with its cursor and lease', async () => {
+      const { store } = await fresh();
+      expect(await store.listDeliveries()).toEqual([]);
+      await store.ackSets('gw-key', [], 5);
+      await store.acquireLease('sink:ocsf:siem', 'host:1', NOW, 10_000);
+      await store.ackSets('sink:ocsf:siem', [], 7);
+      await store.acquireLease('sink:caep-push:gw', 'host:2', NOW, 10_000);
+      expect(await store.listDeliveries()).toEqual([
+        { name: 'gw-key', cursor: 5 },
+        { name: 'sink:caep-push:gw', cursor: 0, lease: { holder: 'host:2', expiresAt: NOW + 10_000 } },
+        { name: 'sink:ocsf:siem', cursor: 7, lease: { holder: 'host:1', expiresAt: NOW + 10_000 } },
+      ]);
+    });
+
     it('purges events and attestation history past retention, keeping each device\'s latest attestation', async () => {
       const { store } = await fresh();
       const a = await enrolled(store, 1);
