@@ -163,6 +163,14 @@ function oidcConfig(pick: (flag: string, envName: string) => string | undefined)
   };
 }
 
+/**
+ * The rule for every URL the service calls out to (the IdP, event receivers and sinks):
+ * https, or plain http only to a loopback address (tests, a local forwarder).
+ */
+export function httpsOrLoopback(u: URL): boolean {
+  return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+}
+
 function assertIssuerUrl(raw: string): void {
   let u: URL;
   try {
@@ -170,7 +178,6 @@ function assertIssuerUrl(raw: string): void {
   } catch {
     throw new PostureError('USAGE', `--oidc-issuer is not a URL: ${raw}`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new PostureError('USAGE', '--oidc-issuer must be https (plain http only on a loopback address)');
+  if (!httpsOrLoopback(u)) throw new PostureError('USAGE', '--oidc-issuer must be https (plain http only on a loopback address)');
   if (u.search || u.hash || u.username || u.password) throw new PostureError('USAGE', '--oidc-issuer must not carry a query, fragment or credentials');
 }

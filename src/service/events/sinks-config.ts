@@ -11,6 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { PostureError } from '../../shared/errors.js';
+import { httpsOrLoopback } from '../config.js';
 import { parseYamlSafely } from '../policy/safe-yaml.js';
 
 const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
@@ -87,8 +88,7 @@ function checkUrl(raw: string, what: string): string {
   } catch {
     return fail(`${what} is not a URL`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) fail(`${what} must be https (plain http only on a loopback address)`);
+  if (!httpsOrLoopback(u)) fail(`${what} must be https (plain http only on a loopback address)`);
   if (u.username || u.password || u.hash) fail(`${what} must not carry credentials or a fragment`);
   return u.toString();
 }
