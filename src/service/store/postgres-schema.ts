@@ -116,6 +116,55 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      RETURN 'stored';
    END
    $fn$;`,
+  // 7: the ordered, locked, announced event append in one place: every writer calls it
+  // (the attestation function above and the store's other event writes), so seq order =
+  // commit order and the NOTIFY are defined once. Replaces the copy inside migration 6.
+  `CREATE FUNCTION posture_append_events(p_at BIGINT[], p_type TEXT[], p_dev TEXT[], p_data TEXT[], p_lock BIGINT, p_channel TEXT)
+   RETURNS VOID LANGUAGE plpgsql AS $fn$
+   DECLARE v_max BIGINT;
+   BEGIN
+     IF coalesce(array_length(p_at, 1), 0) = 0 THEN RETURN; END IF;
+     -- Held until commit: a reader never sees seq N+1 committed before seq N.
+     PERFORM pg_advisory_xact_lock(p_lock);
+     WITH ins AS (
+       INSERT INTO events (at, type, device_id, data_json)
+       SELECT at, type, device_id, data_json FROM unnest(p_at, p_type, p_dev, p_data) WITH ORDINALITY AS t(at, type, device_id, data_json, ord) ORDER BY ord
+       RETURNING seq)
+     SELECT max(seq) INTO v_max FROM ins;
+     -- Delivered at commit, never for a rolled-back transaction.
+     PERFORM pg_notify(p_channel, v_max::text);
+   END
+   $fn$;
+   CREATE OR REPLACE FUNCTION posture_record_attestation(
+     p_device TEXT, p_nonce TEXT, p_now BIGINT, p_jti TEXT, p_jti_exp BIGINT, p_ear TEXT,
+     p_submods TEXT, p_summary TEXT, p_state TEXT, p_digest TEXT, p_fresh BIGINT, p_full_every BIGINT,
+     p_ev_at BIGINT[], p_ev_type TEXT[], p_ev_dev TEXT[], p_ev_data TEXT[], p_lock BIGINT, p_channel TEXT
+   ) RETURNS TEXT LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_revoked BIGINT; v_digest TEXT; v_full_at BIGINT; v_nonce_exp BIGINT; v_full BOOLEAN;
+   BEGIN
+     SELECT d.revoked_at, s.history_digest, s.history_full_at INTO v_revoked, v_digest, v_full_at
+       FROM devices d LEFT JOIN device_state s ON s.device_id = d.id WHERE d.id = p_device FOR SHARE OF d;
+     IF NOT FOUND OR v_revoked IS NOT NULL THEN RETURN 'device-revoked'; END IF;
+     DELETE FROM nonces WHERE nonce = p_nonce AND expires_at > p_now RETURNING expires_at INTO v_nonce_exp;
+     IF NOT FOUND THEN RETURN 'nonce-invalid'; END IF;
+     INSERT INTO jtis (jti, device_id, expires_at) VALUES (p_jti, p_device, p_jti_exp) ON CONFLICT (jti) DO NOTHING;
+     IF NOT FOUND THEN
+       INSERT INTO nonces (nonce, expires_at) VALUES (p_nonce, v_nonce_exp);
+       RETURN 'replayed';
+     END IF;
+     v_full := v_digest IS DISTINCT FROM p_digest OR v_full_at IS NULL OR p_now - v_full_at >= p_full_every;
+     INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json)
+       VALUES (p_device, p_now, p_jti, p_ear, CASE WHEN v_full THEN p_submods ELSE '' END, CASE WHEN v_full THEN p_summary ELSE '' END);
+     INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until)
+       VALUES (p_device, p_state, p_now, p_submods, p_digest, CASE WHEN v_full THEN p_now ELSE v_full_at END, p_fresh)
+       ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at,
+         submods_json = excluded.submods_json, history_digest = excluded.history_digest,
+         history_full_at = excluded.history_full_at, fresh_until = excluded.fresh_until;
+     PERFORM posture_append_events(p_ev_at, p_ev_type, p_ev_dev, p_ev_data, p_lock, p_channel);
+     RETURN 'stored';
+   END
+   $fn$;`,
 ];
 
 /** The channel on which every event append is announced (payload: the new seq). */

@@ -89,17 +89,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
    * Appends events inside `c`'s transaction, as its last writes (see the header), and
    * announces them to every replica's listener.
    */
-  const insertEvents = async (c: pg.PoolClient, events: readonly NewEvent[]): Promise<void> => {
+  const insertEvents = async (c: pg.PoolClient | pg.Pool, events: readonly NewEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-    await c.query(
-      `WITH ins AS (
-         INSERT INTO events (at, type, device_id, data_json)
-         SELECT at, type, device_id, data_json FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(at, type, device_id, data_json, ord) ORDER BY ord
-         RETURNING seq)
-       SELECT pg_notify($5, MAX(seq)::text) FROM ins`,
-      [events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.deviceId ?? null), events.map((e) => JSON.stringify(e.data ?? {})), EVENTS_CHANNEL],
-    );
+    await c.query('SELECT posture_append_events($1, $2, $3, $4, $5, $6)', [...eventArrays(events), EVENTS_LOCK_KEY, EVENTS_CHANNEL]);
   };
   const listener = createEventListener(url, opts.onError);
 
@@ -146,7 +138,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         [
           w.deviceId, w.nonce, w.receivedAt, w.jti, w.jtiExpiresAt, w.state.earStatus,
           h.submods, h.summary, JSON.stringify(w.state), h.digest, w.state.freshUntil, q.FULL_HISTORY_EVERY_MS,
-          ev.map((e) => e.at), ev.map((e) => e.type), ev.map((e) => e.deviceId ?? null), ev.map((e) => JSON.stringify(e.data ?? {})), EVENTS_LOCK_KEY, EVENTS_CHANNEL,
+          ...eventArrays(ev), EVENTS_LOCK_KEY, EVENTS_CHANNEL,
         ],
       );
       if (!row) throw new Error('posture_record_attestation returned nothing');
@@ -172,12 +164,11 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     },
     countAttestations: async (id) =>
       (id ? await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations WHERE device_id = $1', [id]) : await one<{ n: number }>('SELECT COUNT(*) AS n FROM attestations', []))?.n ?? 0,
+    // One autocommit statement each: the function's lock is held until its own commit.
     appendEvent: async (type, deviceId, data, at) => {
-      await tx((c) => insertEvents(c, [{ at, type, ...(deviceId !== undefined ? { deviceId } : {}), data }]));
+      await insertEvents(pool, [{ at, type, ...(deviceId !== undefined ? { deviceId } : {}), data }]);
     },
-    appendEvents: async (events) => {
-      if (events.length > 0) await tx((c) => insertEvents(c, events));
-    },
+    appendEvents: async (events) => insertEvents(pool, events),
     listEvents: async (afterSeq, limit) => (await all<q.EventRow>('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(q.toEvent),
     lastEventSeq: async () => (await one<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM events', []))?.seq ?? 0,
     onEvents: (l) => listener.add(l),
@@ -261,6 +252,11 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     },
   };
   return store;
+}
+
+/** Events as the column arrays `posture_append_events` takes. */
+function eventArrays(events: readonly NewEvent[]): [number[], string[], (string | null)[], string[]] {
+  return [events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.deviceId ?? null), events.map((e) => JSON.stringify(e.data ?? {}))];
 }
 
 /** Rows deleted per history purge statement, and statements per purge call. */
