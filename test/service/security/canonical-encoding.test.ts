@@ -42,6 +42,19 @@ describe('canonical encoding', () => {
     expect((await post(token)).statusCode).toBe(201);
   });
 
+  it('refuses at /authz a second spelling of a genuine posture token', async () => {
+    const dev = await h.enroll();
+    const res = await h.attest(dev);
+    expect(res.statusCode).toBe(201);
+    const token = (res.json() as { posture_token: string }).posture_token;
+    const ask = (bearer: string) => h.app.inject({ method: 'GET', url: '/authz/v1/training-cluster/', headers: { authorization: `Bearer ${bearer}`, 'x-posture-api-key': h.gatewayKey } });
+    const twin = malleate(token);
+    expect(twin).not.toBe(token);
+    expect(Buffer.from(twin.split('.')[2] ?? '', 'base64url').equals(Buffer.from(token.split('.')[2] ?? '', 'base64url'))).toBe(true);
+    expect((await ask(token)).statusCode).toBe(200);
+    expect((await ask(twin)).statusCode).toBe(401);
+  });
+
   it('tells a revoked device apart only to a holder of its key', async () => {
     const dev = await h.enroll();
     await h.app.inject({ method: 'DELETE', url: `/v1/devices/${dev.deviceId}`, headers: { 'x-posture-api-key': h.adminKey } });
