@@ -41,9 +41,12 @@ export const WATCHED_CHECK_DEFINITIONS: readonly AnyCheckDefinition[] = [edrChec
  *   `socketfilterfw` ×2 and the detected product's CLI (e.g. `mdatp health`, ~0.5–1 s of
  *   its own work) are assumed to cost ~100–300 ms of CPU, i.e. a few % at 5 s.
  * - win32 5 s: UNMEASURED (no Windows here). The cheap reading (`cheap-probes.ts`) starts
- *   no PowerShell: `tasklist`, `manage-bde -status` and `netsh advfirewall`, three native
- *   executables, plus two directory listings. Assumed ~50–150 ms of CPU each including
- *   process creation and BitLocker's own status query behind `manage-bde`, i.e.
+ *   no PowerShell: `tasklist`, `manage-bde -status` and four `reg query` runs (firewall
+ *   EnableFirewall local + Group Policy, Defender DisableRealtimeMonitoring local + Group
+ *   Policy; Defender's only when tasklist shows it), plus `netsh advfirewall` only when
+ *   the firewall registry cannot answer, and two directory listings. Assumed ~50–150 ms
+ *   of CPU each for `tasklist` and `manage-bde` including process creation and
+ *   BitLocker's own status query, and ~10–30 ms for each small `reg query`, i.e.
  *   ~0.15–0.45 s a reading, 3–9 % of one core at 5 s: about the CPU the PowerShell
  *   reading (1.5–2.5 s) cost at the former 30 s, for six times faster detection. 5 s plus
  *   one full attestation (a few seconds of PowerShell) keeps "regression → deny within

@@ -7,8 +7,8 @@ import { laptop, readWatched } from './bundles.js';
 import { readCheap, readFull, recording, winLaptop } from './windows-bundles.js';
 
 describe('cheap probe runner', () => {
-  it('on Windows runs only tasklist, manage-bde and netsh; refuses PowerShell and wmic without starting them', async () => {
-    expect(CHEAP_READING_COMMANDS.win32).toEqual(['tasklist', 'manage-bde', 'netsh']);
+  it('on Windows runs only tasklist, manage-bde, netsh and reg; refuses PowerShell and wmic without starting them', async () => {
+    expect(CHEAP_READING_COMMANDS.win32).toEqual(['tasklist', 'manage-bde', 'netsh', 'reg']);
     const rec = recording(createReplayProbeRunner(winLaptop));
     const cheap = createCheapProbeRunner(rec.runner, 'win32');
     const ps = await cheap.exec('win32.get-mpcomputerstatus', 'powershell', ['-Command', 'Get-MpComputerStatus']);

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compareWatched, createPostureWatcher, createRunWatch, type WatchChange } from '../../../src/agent/watch/index.js';
-import { PostureReportSchema } from '../../../src/shared/check-result.js';
+import { PostureReportSchema, type PostureReport } from '../../../src/shared/check-result.js';
 import { FACTS_SCHEMAS } from '../../../src/shared/facts/index.js';
 import { FIXTURES_DIR } from '../../helpers/fixtures.js';
 import { withStdout } from './bundles.js';
-import { bitLockerOff, defenderGone, firewallPublicOff, readCheap, readCheapRun, readFull, winDeUnencrypted, winLaptop } from './windows-bundles.js';
+import { bitLockerOff, defenderGone, firewallPublicOff, readCheap, readCheapRun, readFull, winDeUnencrypted, winGerman, winGermanDefenderRtpOff, winGermanFirewallPublicOff, winLaptop } from './windows-bundles.js';
 
 /** Every Windows probe of the watched checks that starts PowerShell or wmic. */
 const EXPENSIVE = ['win32.securitycenter2-antivirusproduct', 'win32.wmic-antivirusproduct', 'win32.get-mpcomputerstatus', 'win32.bitlocker-cim', 'win32.get-netfirewallprofile'];
@@ -26,9 +26,10 @@ describe('cheap Windows reading: what runs', () => {
   it.each([
     ['windows-laptop', winLaptop],
     ['windows-de-unencrypted', winDeUnencrypted],
-  ])('%s: starts only tasklist, manage-bde and netsh, and records no PowerShell or wmic probe in the report', async (_name, bundle) => {
+  ])('%s: starts only tasklist, manage-bde, reg and netsh, and records no PowerShell or wmic probe in the report', async (_name, bundle) => {
     const { report, execs } = await readCheapRun(bundle);
-    expect([...new Set(execs.map((e) => e.command))].sort()).toEqual(['manage-bde', 'netsh', 'tasklist']);
+    // These bundles hold no reg records: the registry answers nothing, so netsh still runs.
+    expect([...new Set(execs.map((e) => e.command))].sort()).toEqual(['manage-bde', 'netsh', 'reg', 'tasklist']);
     const probes = report.checks.flatMap((c) => c.probes);
     expect(probes).toEqual(expect.arrayContaining(['win32.tasklist', 'win32.manage-bde-status', 'win32.netsh-advfirewall']));
     for (const p of EXPENSIVE) expect(probes).not.toContain(p);
@@ -77,6 +78,64 @@ describe('cheap Windows reading: what it sees', () => {
     const [a, c] = await Promise.all([readCheap(b), readCheap(b)]);
     expect(statuses(a).firewall).toBe('unknown');
     expect(compareWatched(a, c).transitions).toEqual([]);
+  });
+});
+
+describe('cheap Windows reading with the registry (synthetic German Windows: netsh unreadable)', () => {
+  const firewallOf = (r: PostureReport) => r.checks.find((c) => c.id === 'firewall')?.facts;
+  const edrOf = (r: PostureReport) => r.checks.find((c) => c.id === 'edr');
+
+  it('starts tasklist, manage-bde and reg only: the registry answers, so netsh is not needed', async () => {
+    const { execs } = await readCheapRun(winGerman);
+    expect([...new Set(execs.map((e) => e.command))].sort()).toEqual(['manage-bde', 'reg', 'tasklist']);
+    expect(execs.filter((e) => e.command === 'reg').map((e) => e.key).sort()).toEqual(['win32.reg-defender-rtp', 'win32.reg-defender-rtp-policy', 'win32.reg-firewall', 'win32.reg-firewall-policy']);
+  });
+
+  it('reads the firewall from the registry (pass) where netsh alone was a stable unknown', async () => {
+    const r = await readCheap(winGerman);
+    expect(statuses(r).firewall).toBe('pass');
+    expect(firewallOf(r)).toEqual({ enabled: true, profiles: [{ name: 'Domain', enabled: true }, { name: 'Private', enabled: true }, { name: 'Public', enabled: true }] });
+    expect(compareWatched(r, await readCheap(winGerman)).transitions).toEqual([]);
+  });
+
+  it('a firewall profile switched off in the registry is a regression', async () => {
+    const c = compareWatched(await readCheap(winGerman), await readCheap(winGermanFirewallPublicOff));
+    expect(c).toMatchObject({ regressions: ['firewall'], improvements: [], changed: [] });
+    expect(c.transitions[0]).toMatchObject({ from: 'pass', to: 'fail', toFacts: 'enabled: on;Domain: on ?blocks,Private: on ?blocks,Public: !on ?blocks' });
+  });
+
+  it('Defender RTP absent from the registry stays unknown; switched off (DisableRealtimeMonitoring 1) fires an edr change', async () => {
+    const base = await readCheap(winGerman);
+    expect(edrOf(base)).toMatchObject({ status: 'unknown', facts: { products: [{ id: 'microsoft_defender', installed: true, running: true, source: ['win32.tasklist'] }] } });
+    const off = await readCheap(winGermanDefenderRtpOff);
+    expect(edrOf(off)).toMatchObject({ status: 'fail', reasons: ['edr.real_time_protection_off', 'edr.unknown_health'] });
+    const c = compareWatched(base, off);
+    expect(c).toMatchObject({ regressions: [], improvements: [], changed: ['edr'] });
+    expect(c.transitions[0]).toMatchObject({ from: 'unknown', to: 'fail', fromFacts: 'microsoft_defender: installed running ?healthy ?rtp', toFacts: 'microsoft_defender: installed running ?healthy !rtp' });
+  });
+
+  it('the full reading (the attestation this triggers) ignores the registry and reads Get-MpComputerStatus', async () => {
+    const full = await readFull(winGermanDefenderRtpOff);
+    const edr = edrOf(full);
+    expect(edr?.probes).toContain('win32.get-mpcomputerstatus');
+    expect(edr?.probes.filter((p) => p.startsWith('win32.reg-'))).toEqual([]);
+    expect(edr?.status).toBe('pass');
+  });
+
+  it('the watcher reports nothing for unchanged registry ticks, then the Defender RTP switch once', async () => {
+    vi.useFakeTimers();
+    const [ok, off] = await Promise.all([readCheap(winGerman), readCheap(winGermanDefenderRtpOff)]);
+    let current = ok;
+    const changes: WatchChange[] = [];
+    const w = createPostureWatcher({ collect: async () => current, intervalMs: 5_000, onChange: (c) => changes.push(c) });
+    w.setBaseline(ok);
+    w.start();
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(changes).toEqual([]);
+    current = off;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(changes.map((c) => c.changed)).toEqual([['edr']]);
+    w.stop();
   });
 });
 

@@ -12,6 +12,16 @@
  *   capture test/fixtures/disk_encryption/windows/manage-bde-status__de-DE-fully-decrypted-protection-off.txt
  *   (the record of windows-de-unencrypted.json);
  * - `firewallPublicOff`: SYNTHETIC edit of the netsh record, the Public profile's State OFF.
+ *
+ * The registry bundles: a non-English Windows, where netsh is unreadable, so the cheap
+ * reading's firewall facts come from the registry. ALL SYNTHETIC (no real capture of these
+ * keys exists): `winGerman` is the laptop with
+ * - its netsh record replaced by test/fixtures/firewall/win32/netsh-advfirewall-state__de-DE-localised.txt;
+ * - `win32.reg-firewall`: test/fixtures/firewall/win32/reg-query-enablefirewall__synthetic-de-DE-trailer-all-on.txt;
+ * - `win32.reg-defender-rtp`: test/fixtures/edr/windows/synthetic-reg-query-defender-rtp__value-absent.txt;
+ * - both policy keys absent (reg exits 1, its German error on stderr).
+ * `winGermanFirewallPublicOff` swaps `win32.reg-firewall` for the `…__synthetic-public-off.txt`
+ * case; `winGermanDefenderRtpOff` swaps `win32.reg-defender-rtp` for `synthetic-reg-query-defender-rtp__disabled-1.txt`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +66,29 @@ export const defenderGone = withStdout(
 );
 export const bitLockerOff = withStdout(winLaptop, 'win32.manage-bde-status', GERMAN_DECRYPTED);
 export const firewallPublicOff = withNetsh(winLaptop, NETSH_EN_ALL_ON.replace(/(Public Profile Settings: \r?\n-+\r?\nState +)ON/, '$1OFF'));
+
+/** `b` with an exec record for `key` (replacing any record of it). */
+function withExec(b: Bundle, key: string, command: string, args: string[], o: { stdout: string; exitCode?: number; stderr?: string }): Bundle {
+  const rec: ProbeRecord = { key, probe: key, kind: 'exec', command, args, startedAt: b.collectedAt, durationMs: 0, exitCode: o.exitCode ?? 0, stdout: o.stdout, ...(o.stderr ? { stderr: o.stderr } : {}) };
+  return { ...b, probes: [...b.probes.filter((p) => p.key !== key), rec] };
+}
+
+const REG_NOT_FOUND_DE = 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\r\n';
+const FIREWALL_LOCAL_ARGS = ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy', '/s', '/v', 'EnableFirewall'];
+const withFirewallRegistry = (b: Bundle, file: string): Bundle => withExec(b, 'win32.reg-firewall', 'reg', FIREWALL_LOCAL_ARGS, { stdout: fixture(`firewall/win32/${file}`) });
+const withDefenderRegistry = (b: Bundle, file: string): Bundle =>
+  withExec(b, 'win32.reg-defender-rtp', 'reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Real-Time Protection'], { stdout: fixture(`edr/windows/${file}`) });
+
+/** SYNTHETIC German Windows with registry answers (see the module comment). */
+export const winGerman = [
+  (b: Bundle) => withNetsh(b, fixture('firewall/win32/netsh-advfirewall-state__de-DE-localised.txt')),
+  (b: Bundle) => withFirewallRegistry(b, 'reg-query-enablefirewall__synthetic-de-DE-trailer-all-on.txt'),
+  (b: Bundle) => withExec(b, 'win32.reg-firewall-policy', 'reg', ['query', 'HKLM\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall', '/s', '/v', 'EnableFirewall'], { stdout: '', exitCode: 1, stderr: REG_NOT_FOUND_DE }),
+  (b: Bundle) => withDefenderRegistry(b, 'synthetic-reg-query-defender-rtp__value-absent.txt'),
+  (b: Bundle) => withExec(b, 'win32.reg-defender-rtp-policy', 'reg', ['query', 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection'], { stdout: '', exitCode: 1, stderr: REG_NOT_FOUND_DE }),
+].reduce((b, edit) => edit(b), winLaptop);
+export const winGermanFirewallPublicOff = withFirewallRegistry(winGerman, 'reg-query-enablefirewall__synthetic-public-off.txt');
+export const winGermanDefenderRtpOff = withDefenderRegistry(winGerman, 'synthetic-reg-query-defender-rtp__disabled-1.txt');
 
 /** The commands a runner was asked to start (by probe key), to prove what the machine ran. */
 export function recording(inner: ProbeRunner): { runner: ProbeRunner; execs: { key: string; command: string }[] } {

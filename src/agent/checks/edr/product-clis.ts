@@ -3,6 +3,7 @@
  * Each run becomes a reading of its product, or a gap named after the product (its
  * health and real-time protection are then unknown, never assumed).
  */
+import type { Gap } from '../../../shared/check-ids.js';
 import type { EdrProductId } from '../../../shared/facts/edr.js';
 import { probeGap, stderrText, stdoutText } from '../../probes/text.js';
 import type { ProbeOutput, ProbeRunner } from '../../probes/types.js';
@@ -18,7 +19,10 @@ import { parseWazuhState, wazuhStateReading } from './parse-wazuh-state.js';
 
 type Parsed<T> = ({ ok: true } & T) | { ok: false; error: string };
 
-/** Turns a probe output into a reading via `parse` + `read`, or records a gap. */
+/**
+ * Turns a probe output into a reading via `parse` + `read`, or records a gap. Returns the
+ * gap it recorded (undefined when the probe gave a reading).
+ */
 export function readProbe<T>(
   set: ProductSet,
   id: EdrProductId,
@@ -26,19 +30,21 @@ export function readProbe<T>(
   parse: (text: string) => Parsed<T>,
   read: (parsed: { ok: true } & T) => ProductReading,
   opts: { allowNonZeroExit?: boolean; withStderr?: boolean } = {},
-): void {
+): Gap | undefined {
   const gap = probeGap(out, id, { allowNonZeroExit: opts.allowNonZeroExit ?? false, allowEmpty: opts.withStderr ?? false });
   if (gap) {
     set.addGap(gap);
-    return;
+    return gap;
   }
   const text = opts.withStderr ? `${stdoutText(out)}\n${stderrText(out)}` : stdoutText(out);
   const parsed = parse(text);
   if (!parsed.ok) {
-    set.addGap({ fact: id, reason: 'parse-error', probe: out.key, detail: parsed.error });
-    return;
+    const unreadable: Gap = { fact: id, reason: 'parse-error', probe: out.key, detail: parsed.error };
+    set.addGap(unreadable);
+    return unreadable;
   }
   set.add(id, read(parsed), out.key);
+  return undefined;
 }
 
 type CliRunner = (probes: ProbeRunner, set: ProductSet) => Promise<void>;

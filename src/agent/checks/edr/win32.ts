@@ -1,8 +1,9 @@
 /**
  * `edr` on Windows: `tasklist`, `Program Files` listings and Windows Security Center
  * (every registered antivirus with its on/off and signature state) find the products;
- * `Get-MpComputerStatus` details Microsoft Defender; Wazuh's state file details Wazuh.
- * Third-party products have no fixed-path CLI on Windows, so their health comes from
+ * `Get-MpComputerStatus` details Microsoft Defender (and, only when it gives nothing, the
+ * registry can still say Defender's real-time protection is off); Wazuh's state file details
+ * Wazuh. Third-party products have no fixed-path CLI on Windows, so their health comes from
  * Security Center and their processes only.
  */
 import type { Gap } from '../../../shared/check-ids.js';
@@ -10,8 +11,10 @@ import { EDR_PRODUCT_IDS, type EdrFacts, type EdrProductId } from '../../../shar
 import { probeGap, stdoutText } from '../../probes/text.js';
 import type { ProbeRunner } from '../../probes/types.js';
 import type { Collector, ProbeDoc } from '../types.js';
+import { readRegQuery } from '../windows-registry.js';
 import { ProductSet } from './assemble.js';
 import { findInstalled } from './install-paths.js';
+import { DEFENDER_RTP_KEY, DEFENDER_RTP_POLICY_KEY, defenderRtpFromRegistry, disableRealtimeMonitoringOf, type RtpKeyReading } from './parse-defender-registry.js';
 import { parseAntivirusProductList, parseWmicAntivirusDisplayNames, type AntivirusProductEntry } from './parse-antivirus-product.js';
 import { mpComputerStatusReading, parseMpComputerStatus } from './parse-mp-computer-status.js';
 import { parseWazuhState, wazuhStateReading } from './parse-wazuh-state.js';
@@ -30,8 +33,55 @@ export const WIN32_PROBE_DOCS: readonly ProbeDoc[] = [
   { id: 'win32.securitycenter2-antivirusproduct', platform: 'win32', runs: '`Get-CimInstance -Namespace root/SecurityCenter2 -ClassName AntiVirusProduct | Format-List …`', gives: 'registered antivirus products, on/off and signature state (productState)' },
   { id: 'win32.wmic-antivirusproduct', platform: 'win32', runs: '`wmic /namespace:\\\\root\\SecurityCenter2 path AntiVirusProduct get displayName /format:list` (only if the CIM query failed)', gives: 'registered antivirus product names' },
   { id: 'win32.get-mpcomputerstatus', platform: 'win32', runs: '`Get-MpComputerStatus | Format-List`', gives: 'Defender service, antivirus, real-time protection, running mode, tamper protection, signatures, version' },
+  { id: 'win32.reg-defender-rtp', platform: 'win32', runs: '`reg query "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Real-Time Protection"` (only when Get-MpComputerStatus gives nothing)', gives: 'DisableRealtimeMonitoring: real-time protection switched off (never proves it on)' },
+  { id: 'win32.reg-defender-rtp-policy', platform: 'win32', runs: '`reg query "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection"` (with `win32.reg-defender-rtp`)', gives: 'DisableRealtimeMonitoring set by Group Policy, which wins over the local value' },
   { id: 'win32.wazuh-agent-state', platform: 'win32', runs: `read \`${WAZUH_STATE_FILES.win32}\``, gives: 'Wazuh manager connection state and last contact' },
 ];
+
+/**
+ * Defender's own status from `Get-MpComputerStatus`; only when that gave nothing, its
+ * real-time protection switch from the registry (see parse-defender-registry.ts): a
+ * reading that can report RTP off, never on. A full attestation where PowerShell works
+ * never reads the registry.
+ */
+async function readDefender(probes: ProbeRunner, set: ProductSet): Promise<void> {
+  const mp = await probes.exec('win32.get-mpcomputerstatus', 'powershell', [...PS_ARGS, MP_STATUS_SCRIPT], { encoding: 'utf-8', timeoutMs: 15_000 });
+  const mpGap = readProbe(set, 'microsoft_defender', mp, parseMpComputerStatus, mpComputerStatusReading);
+  if (!mpGap) return;
+  const [local, policy] = await Promise.all([
+    probes.exec('win32.reg-defender-rtp', 'reg', ['query', DEFENDER_RTP_KEY]),
+    probes.exec('win32.reg-defender-rtp-policy', 'reg', ['query', DEFENDER_RTP_POLICY_KEY]),
+  ]);
+  const fact = 'microsoft_defender.realTimeProtection';
+  const outs = { local, policy };
+  const gaps: Partial<Record<'local' | 'policy', Gap>> = {};
+  const read = (which: 'local' | 'policy'): RtpKeyReading => {
+    const out = outs[which];
+    const r = readRegQuery(out, fact, { absentOk: true });
+    const parsed = r.keys ? disableRealtimeMonitoringOf(r.keys) : undefined;
+    if (parsed?.ok) return parsed;
+    gaps[which] = r.gap ?? { fact, reason: 'parse-error', probe: out.key, detail: parsed?.error ?? 'unrecognised' };
+    return { unreadable: true };
+  };
+  const rtp = defenderRtpFromRegistry(read('local'), read('policy'));
+  const gap = gaps[rtp.from];
+  if (rtp.verdict === 'off') {
+    set.add('microsoft_defender', { realTimeProtection: false, issues: ['real-time protection is off'] }, outs[rtp.from].key);
+  } else if (rtp.verdict === 'unreadable' && gap) {
+    set.addGap(gap);
+  } else {
+    const said =
+      rtp.from === 'policy'
+        ? 'Group Policy sets DisableRealtimeMonitoring 0, which asks for it on but does not prove it'
+        : 'DisableRealtimeMonitoring is 0 or absent: the default, and also what a tamper-protected PC shows';
+    set.addGap({
+      fact,
+      reason: mpGap.reason,
+      probe: outs[rtp.from].key,
+      detail: `registry does not confirm real-time protection on (${said}); Get-MpComputerStatus: ${mpGap.detail ?? mpGap.reason}`.slice(0, 500),
+    });
+  }
+}
 
 interface SecurityCenter {
   products?: AntivirusProductEntry[];
@@ -83,15 +133,13 @@ export const collectEdrWin32: Collector<EdrFacts> = async (ctx) => {
 
   const pending: Promise<void>[] = [];
   if (running.has('microsoft_defender') || registered.has('microsoft_defender')) {
-    pending.push(
-      ctx.probes
-        .exec('win32.get-mpcomputerstatus', 'powershell', [...PS_ARGS, MP_STATUS_SCRIPT], { encoding: 'utf-8', timeoutMs: 15_000 })
-        .then((out) => readProbe(set, 'microsoft_defender', out, parseMpComputerStatus, mpComputerStatusReading)),
-    );
+    pending.push(readDefender(ctx.probes, set));
   }
   if (set.has('wazuh')) {
     pending.push(
-      ctx.probes.readFile('win32.wazuh-agent-state', WAZUH_STATE_FILES.win32).then((out) => readProbe(set, 'wazuh', out, parseWazuhState, wazuhStateReading)),
+      ctx.probes.readFile('win32.wazuh-agent-state', WAZUH_STATE_FILES.win32).then((out) => {
+        readProbe(set, 'wazuh', out, parseWazuhState, wazuhStateReading);
+      }),
     );
   }
   await Promise.all(pending);

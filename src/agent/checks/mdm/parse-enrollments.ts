@@ -1,6 +1,6 @@
 /** Reads MDM enrollments out of `reg query HKLM\SOFTWARE\Microsoft\Enrollments /s`. */
 import { lookup } from '../firewall/parse-util.js';
-import { regNumber, type RegKey } from './parse-reg-query.js';
+import { regNumber, type RegKey } from '../windows-registry.js';
 
 export interface WindowsEnrollment {
   /** The enrollment's GUID subkey. */

@@ -9,9 +9,9 @@ import type { Gap } from '../../../shared/check-ids.js';
 import type { MdmFacts } from '../../../shared/facts/mdm.js';
 import { probeGap, stdoutText } from '../../probes/text.js';
 import type { CollectContext, Observation } from '../types.js';
+import { readRegQuery } from '../windows-registry.js';
 import { activeEnrollments } from './parse-enrollments.js';
 import { dsregcmdJoinState, parseDsregcmdStatus } from './parse-dsregcmd.js';
-import { parseRegQuery } from './parse-reg-query.js';
 
 /** Collects MDM facts on Windows. */
 export async function collectWin32Mdm(ctx: CollectContext): Promise<Observation<MdmFacts>> {
@@ -35,18 +35,13 @@ export async function collectWin32Mdm(ctx: CollectContext): Promise<Observation<
     gaps.push(dsGap ?? { fact: 'azureAdJoined', reason: 'parse-error', probe: dsreg.key, detail: ds && !ds.ok ? ds.error : 'unrecognised' });
   }
 
-  if (!reg.error && reg.exitCode === 1 && stdoutText(reg).trim() === '' && probeGap(reg, 'enrolled')?.reason !== 'permission') {
-    // No Enrollments key at all: this Windows never enrolled anywhere.
-    facts.enrolled = false;
+  // No Enrollments key at all (`[]`): this Windows never enrolled anywhere.
+  const enrollments = readRegQuery(reg, 'enrolled', { absentOk: true });
+  if (enrollments.gap) {
+    gaps.push(enrollments.gap);
     return { facts, gaps };
   }
-  const regGap = probeGap(reg, 'enrolled');
-  const parsed = regGap ? undefined : parseRegQuery(stdoutText(reg));
-  if (!parsed?.ok) {
-    gaps.push(regGap ?? { fact: 'enrolled', reason: 'parse-error', probe: reg.key, detail: parsed && !parsed.ok ? parsed.error : 'unrecognised' });
-    return { facts, gaps };
-  }
-  const active = activeEnrollments(parsed.keys);
+  const active = activeEnrollments(enrollments.keys);
   facts.enrolled = active.length > 0;
   const first = active[0];
   if (first) {

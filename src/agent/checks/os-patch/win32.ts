@@ -11,7 +11,7 @@ import type { ProbeOutput, ProbeRunner } from '../../probes/types.js';
 import type { CollectContext, Observation } from '../types.js';
 import { definedOnly, gapsFor, mergeReadings, parseGap, pendingList, recentList, supportReading, type Reading } from './collect-util.js';
 import { parseGetHotFix, parseWmicQfe, type Hotfix } from './parse-hotfix.js';
-import { parseWindowsCurrentVersion } from './parse-reg-query.js';
+import { parseWindowsCurrentVersion } from './parse-current-version.js';
 import { parseSystemInfo } from './parse-systeminfo.js';
 import { clip } from './parse-util.js';
 import { parseWuPending } from './parse-wu-pending.js';

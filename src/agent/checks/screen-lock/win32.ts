@@ -5,25 +5,9 @@
  */
 import type { Gap } from '../../../shared/check-ids.js';
 import type { ScreenLockFacts } from '../../../shared/facts/screen-lock.js';
-import { probeGap, stdoutText } from '../../probes/text.js';
-import type { ProbeOutput } from '../../probes/types.js';
 import type { CollectContext, Observation } from '../types.js';
-import { parseRegQuery, regNumber, type RegKey } from '../mdm/parse-reg-query.js';
+import { readRegQuery, regNumber } from '../windows-registry.js';
 import { judgeWindowsScreenLock } from './windows-settings.js';
-
-/** Keys of a reg query; `[]` when the key does not exist; a gap when unreadable. */
-function regKeys(out: ProbeOutput, fact: string, absentOk: boolean): { keys?: RegKey[]; gap?: Gap } {
-  if (absentOk && !out.error && out.exitCode === 1 && stdoutText(out).trim() === '') {
-    const g = probeGap(out, fact);
-    // Exit 1 is also "access denied"; probeGap recognises that text as a permission gap.
-    if (g?.reason === 'permission') return { gap: g };
-    return { keys: [] };
-  }
-  const gap = probeGap(out, fact);
-  if (gap) return { gap };
-  const parsed = parseRegQuery(stdoutText(out));
-  return parsed.ok ? { keys: parsed.keys } : { gap: { fact, reason: 'parse-error', probe: out.key, detail: parsed.error } };
-}
 
 /** Collects screen-lock facts on Windows. */
 export async function collectWin32ScreenLock(ctx: CollectContext): Promise<Observation<ScreenLockFacts>> {
@@ -32,9 +16,9 @@ export async function collectWin32ScreenLock(ctx: CollectContext): Promise<Obser
     ctx.probes.exec('win32.reg-desktop-policy', 'reg', ['query', 'HKCU\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop']),
     ctx.probes.exec('win32.reg-inactivity-timeout', 'reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System', '/v', 'InactivityTimeoutSecs']),
   ]);
-  const u = regKeys(user, 'enabled', false);
-  const p = regKeys(policy, 'enabled', true);
-  const m = regKeys(machine, 'enabled', true);
+  const u = readRegQuery(user, 'enabled');
+  const p = readRegQuery(policy, 'enabled', { absentOk: true });
+  const m = readRegQuery(machine, 'enabled', { absentOk: true });
   const gaps = [u.gap, p.gap, m.gap].filter((g): g is Gap => !!g);
   const facts: ScreenLockFacts = { desktop: true, environment: 'windows' };
   const inactivity = m.keys ? regNumber(m.keys[0]?.values.InactivityTimeoutSecs) : undefined;

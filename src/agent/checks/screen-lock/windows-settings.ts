@@ -4,7 +4,7 @@
  * and the machine inactivity limit (InactivityTimeoutSecs). Group Policy values under
  * HKCU\Software\Policies override the user's own. Sleep and "dynamic lock" are not read.
  */
-import { regNumber, type RegKey, type RegValue } from '../mdm/parse-reg-query.js';
+import { regNumber, type RegKey, type RegValue } from '../windows-registry.js';
 
 export interface WindowsScreenLock {
   enabled: boolean;

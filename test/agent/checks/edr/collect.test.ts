@@ -287,6 +287,94 @@ describe('edr on Windows (replayed)', () => {
   });
 });
 
+describe('edr on Windows: Defender real-time protection from the registry (synthetic reg output)', () => {
+  const noDirs = [rec('win32.install-dir#C:\\Program Files', 'Common Files\nWindows Defender'), rec('win32.install-dir#C:\\Program Files (x86)', 'Common Files')];
+  const defenderRunning = rec('win32.tasklist', '"MsMpEng.exe","1","Services","0","1 K"\r\n');
+  // As in the watcher's cheap reading: no PowerShell, no wmic.
+  const noPowerShell = [failed('win32.securitycenter2-antivirusproduct', 'not-collected'), failed('win32.wmic-antivirusproduct', 'not-collected'), failed('win32.get-mpcomputerstatus', 'not-collected')];
+  const local = (name: string) => rec('win32.reg-defender-rtp', fixture(`windows/synthetic-reg-query-defender-rtp__${name}.txt`));
+  const policy1 = () => rec('win32.reg-defender-rtp-policy', fixture('windows/synthetic-reg-query-defender-rtp-policy__disabled-1.txt'));
+  const policy0 = () => rec('win32.reg-defender-rtp-policy', '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection\r\n    DisableRealtimeMonitoring    REG_DWORD    0x0\r\n\r\n');
+  const noPolicyKey = () => rec('win32.reg-defender-rtp-policy', '', { exitCode: 1, stderr: 'ERROR: The system was unable to find the specified registry key or value.\r\n' });
+  const RTP_GAP = 'microsoft_defender.realTimeProtection';
+
+  it('reports RTP off from DisableRealtimeMonitoring 1 in the local key, failing Defender exactly as Get-MpComputerStatus RealTimeProtectionEnabled False does', async () => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local('disabled-1'), noPolicyKey()]);
+    expect(product(r, 'microsoft_defender')).toMatchObject({ running: true, realTimeProtection: false, issues: ['real-time protection is off'], source: ['win32.tasklist', 'win32.reg-defender-rtp'] });
+    expect(product(r, 'microsoft_defender')?.healthy).toBeUndefined();
+    expect(r.status).toBe('fail');
+    expect(r.reasons[0]).toBe('edr.real_time_protection_off');
+
+    const mp = await replay('win32', [defenderRunning, ...noDirs, rec('win32.securitycenter2-antivirusproduct', ''), rec('win32.get-mpcomputerstatus', 'AMServiceEnabled : True\r\nAntivirusEnabled : True\r\nRealTimeProtectionEnabled : False\r\n')]);
+    expect(mp.status).toBe('fail');
+    expect(mp.reasons).toEqual(['edr.real_time_protection_off']);
+    expect(product(mp, 'microsoft_defender')).toMatchObject({ realTimeProtection: false, issues: ['real-time protection is off'] });
+    expect(r.summary).toBe(mp.summary);
+    expect(r.remediation).toBe(mp.remediation);
+  });
+
+  it('reports RTP off from DisableRealtimeMonitoring 1 set by Group Policy', async () => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local('value-absent'), policy1()]);
+    expect(product(r, 'microsoft_defender')).toMatchObject({ realTimeProtection: false, source: ['win32.tasklist', 'win32.reg-defender-rtp-policy'] });
+    expect(r.status).toBe('fail');
+  });
+
+  it.each([
+    ['0 in the local key', 'enabled-0'],
+    ['absent', 'value-absent'],
+  ])('never reports RTP on from a value %s: the fact stays out, with a gap saying the registry does not confirm it', async (_what, name) => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local(name), noPolicyKey()]);
+    expect(product(r, 'microsoft_defender')).toEqual({ id: 'microsoft_defender', installed: true, running: true, source: ['win32.tasklist'] });
+    const gap = r.gaps.find((g) => g.fact === RTP_GAP);
+    expect(gap).toMatchObject({ reason: 'not-collected', probe: 'win32.reg-defender-rtp' });
+    expect(gap?.detail).toMatch(/^registry does not confirm real-time protection on \(DisableRealtimeMonitoring is 0 or absent/);
+    expect(r.status).toBe('unknown');
+  });
+
+  it('lets a Group Policy 0 win over a local 1 (RTP not reported off, still not confirmed on)', async () => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local('disabled-1'), policy0()]);
+    expect(product(r, 'microsoft_defender')?.realTimeProtection).toBeUndefined();
+    expect(r.gaps.find((g) => g.fact === RTP_GAP)).toMatchObject({ probe: 'win32.reg-defender-rtp-policy' });
+  });
+
+  it('does not read a local 1 as off when the policy key cannot be read (it might override)', async () => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local('disabled-1'), failed('win32.reg-defender-rtp-policy', 'timeout')]);
+    expect(product(r, 'microsoft_defender')?.realTimeProtection).toBeUndefined();
+    expect(r.gaps.find((g) => g.fact === RTP_GAP)).toMatchObject({ reason: 'timeout', probe: 'win32.reg-defender-rtp-policy' });
+  });
+
+  it('gives an unrecognised value as a parse-error gap, never a reading', async () => {
+    const r = await replay('win32', [defenderRunning, ...noDirs, ...noPowerShell, local('not-a-switch'), noPolicyKey()]);
+    expect(product(r, 'microsoft_defender')?.realTimeProtection).toBeUndefined();
+    expect(r.gaps.find((g) => g.fact === RTP_GAP)).toMatchObject({ reason: 'parse-error', detail: 'DisableRealtimeMonitoring is REG_DWORD 0x2, not a REG_DWORD 0 or 1' });
+  });
+
+  it('reads the registry also when Get-MpComputerStatus fails in a full attestation (German error)', async () => {
+    const r = await replay('win32', [
+      defenderRunning,
+      ...noDirs,
+      rec('win32.securitycenter2-antivirusproduct', ''),
+      rec('win32.get-mpcomputerstatus', '', { exitCode: 1, stderr: fixture('windows/synthetic-get-mpcomputerstatus__german-error.txt').toString('utf8') }),
+      local('disabled-1'),
+      noPolicyKey(),
+    ]);
+    expect(product(r, 'microsoft_defender')?.realTimeProtection).toBe(false);
+  });
+
+  it('never reads the registry when Get-MpComputerStatus answers (the full attestation path is unchanged)', async () => {
+    const sc = rec('win32.securitycenter2-antivirusproduct', fixture('windows/securitycenter2-antivirusproduct-cim__defender-397568-win10-22H2.txt'));
+    const r = await replay('win32', [defenderRunning, ...noDirs, sc, rec('win32.get-mpcomputerstatus', fixture('windows/get-mpcomputerstatus__msdocs-2024-rtp-on-tamper-off.txt')), local('disabled-1'), policy1()]);
+    expect(r.status).toBe('pass');
+    expect(product(r, 'microsoft_defender')?.realTimeProtection).toBe(true);
+    expect(r.probes.filter((p) => p.startsWith('win32.reg-'))).toEqual([]);
+  });
+
+  it('never reads the registry when Defender is not detected (no MsMpEng, not registered)', async () => {
+    const r = await replay('win32', [rec('win32.tasklist', '"CSFalconService.exe","1","Services","0","1 K"\r\n'), ...noDirs, ...noPowerShell, local('disabled-1'), policy1()]);
+    expect(r.probes.filter((p) => p.startsWith('win32.reg-') || p === 'win32.get-mpcomputerstatus')).toEqual([]);
+  });
+});
+
 describe('edr live on this machine', () => {
   it('collects schema-valid facts quickly with the real Linux collector', async () => {
     const runner = createLiveProbeRunner({ commands: createCommandRunner(ALLOWED_COMMANDS, 'linux') });

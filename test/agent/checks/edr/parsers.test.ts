@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeProductState, parseAntivirusProductList, parseWmicAntivirusDisplayNames } from '../../../../src/agent/checks/edr/parse-antivirus-product.js';
 import { bduitoolReading, parseBduitoolGetPs } from '../../../../src/agent/checks/edr/parse-bduitool.js';
+import { defenderRtpFromRegistry, parseDisableRealtimeMonitoring } from '../../../../src/agent/checks/edr/parse-defender-registry.js';
 import { cytoolReading, parseCytoolRuntime } from '../../../../src/agent/checks/edr/parse-cytool.js';
 import { falconctlReading, parseFalconctl } from '../../../../src/agent/checks/edr/parse-falconctl.js';
 import { mdatpReading, parseMdatpHealth } from '../../../../src/agent/checks/edr/parse-mdatp-health.js';
@@ -27,6 +28,7 @@ const PARSERS: Record<string, (text: string) => unknown> = {
   parseRepcliStatus,
   parseSentinelctl,
   parseWazuhState,
+  parseDisableRealtimeMonitoring,
 };
 
 const cases = loadFixtureCases('edr');
@@ -133,6 +135,20 @@ describe('readings', () => {
   it('reads Windows Defender in passive mode as real-time protection off', () => {
     const p = parseMpComputerStatus('AMRunningMode : Passive Mode\nAMServiceEnabled : True\nAntivirusEnabled : True\nRealTimeProtectionEnabled : True\n');
     expect(p.ok && mpComputerStatusReading(p)).toMatchObject({ healthy: true, realTimeProtection: false, running: true });
+  });
+
+  it('reads Defender RTP off from a registry 1 in either key, Group Policy first, and never on', () => {
+    const absent = {};
+    expect(defenderRtpFromRegistry({ disabled: true }, absent)).toEqual({ verdict: 'off', from: 'local' });
+    expect(defenderRtpFromRegistry(absent, { disabled: true })).toEqual({ verdict: 'off', from: 'policy' });
+    expect(defenderRtpFromRegistry({ unreadable: true }, { disabled: true })).toEqual({ verdict: 'off', from: 'policy' });
+    expect(defenderRtpFromRegistry({ disabled: false }, absent)).toEqual({ verdict: 'unconfirmed', from: 'local' });
+    expect(defenderRtpFromRegistry(absent, absent)).toEqual({ verdict: 'unconfirmed', from: 'local' });
+    // A configured policy wins: 0 there keeps RTP on whatever the local value says (still not proof).
+    expect(defenderRtpFromRegistry({ disabled: true }, { disabled: false })).toEqual({ verdict: 'unconfirmed', from: 'policy' });
+    // An unreadable policy key might override the local value either way.
+    expect(defenderRtpFromRegistry({ disabled: true }, { unreadable: true })).toEqual({ verdict: 'unreadable', from: 'policy' });
+    expect(defenderRtpFromRegistry({ unreadable: true }, absent)).toEqual({ verdict: 'unreadable', from: 'local' });
   });
 
   it('decodes Security Center productState bytes and nothing undocumented', () => {

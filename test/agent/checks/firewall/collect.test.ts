@@ -80,14 +80,79 @@ describe('firewall on Windows (replayed, synthetic output)', () => {
     expect(r.facts).toMatchObject({ enabled: true, profiles: [{ name: 'Domain', defaultInboundBlocked: true }, { name: 'Private' }, { name: 'Public', defaultInboundBlocked: false }] });
   });
 
-  it('falls back to English netsh when PowerShell fails', async () => {
+  it('falls back to English netsh when PowerShell fails and the registry was not read', async () => {
     const b = bundle('win32', [
       rec('win32.get-netfirewallprofile', { exitCode: 1, stdout: '', stderr: 'Get-NetFirewallProfile : Invalid class\n' }),
       rec('win32.netsh-advfirewall', { stdout: fixture('firewall/win32/netsh-advfirewall-state__en-all-on.txt') }),
     ]);
     const r = await replay(firewallCheck, b, REQUIRED);
     expect(r.status).toBe('pass');
-    expect(r.probes).toEqual(['win32.get-netfirewallprofile', 'win32.netsh-advfirewall']);
+    expect(r.probes).toEqual(['win32.get-netfirewallprofile', 'win32.netsh-advfirewall', 'win32.reg-firewall', 'win32.reg-firewall-policy']);
+  });
+
+  describe('registry fallback (synthetic reg output)', () => {
+    const psFailed = () => rec('win32.get-netfirewallprofile', { exitCode: 1, stdout: '', stderr: 'Get-NetFirewallProfile : Invalid class\n' });
+    const regLocal = (name: string) => rec('win32.reg-firewall', { stdout: fixture(`firewall/win32/reg-query-enablefirewall__synthetic-${name}.txt`) });
+    // reg exits 1 with its (localised) error on stderr when the policy key does not exist.
+    const noPolicy = () => rec('win32.reg-firewall-policy', { exitCode: 1, stderr: 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\r\n' });
+    const policy = (stdout: string, exitCode = 0) => rec('win32.reg-firewall-policy', { stdout, exitCode });
+    const germanNetsh = () => rec('win32.netsh-advfirewall', { stdout: fixture('firewall/win32/netsh-advfirewall-state__de-DE-localised.txt') });
+    const POLICY_DOMAIN_OFF = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\DomainProfile\r\n    EnableFirewall    REG_DWORD    0x0\r\n\r\nEnd of search: 1 match(es) found.\r\n';
+
+    it('reads every profile from the registry when PowerShell is unavailable and there is no policy key; netsh is not run', async () => {
+      const r = await replay(firewallCheck, bundle('win32', [psFailed(), regLocal('all-on'), noPolicy(), germanNetsh()]), REQUIRED);
+      expect(r.status).toBe('pass');
+      expect(r.facts).toEqual({ enabled: true, profiles: [{ name: 'Domain', enabled: true }, { name: 'Private', enabled: true }, { name: 'Public', enabled: true }] });
+      expect(r.probes).toEqual(['win32.get-netfirewallprofile', 'win32.reg-firewall', 'win32.reg-firewall-policy']);
+      expect(r.gaps).toEqual([]);
+    });
+
+    it('fails on a Public profile switched off locally, whatever the display language (German netsh present, unused)', async () => {
+      const r = await replay(firewallCheck, bundle('win32', [psFailed(), regLocal('public-off'), noPolicy(), germanNetsh()]), REQUIRED);
+      expect(r.status).toBe('fail');
+      expect(r.reasons).toEqual(['firewall.profile_disabled']);
+      expect(r.summary).toBe('Windows Firewall is off for the Public profile.');
+    });
+
+    it('lets a Group Policy switch win over the local one', async () => {
+      const r = await replay(firewallCheck, bundle('win32', [psFailed(), regLocal('all-on'), policy(POLICY_DOMAIN_OFF)]), REQUIRED);
+      expect(r.status).toBe('fail');
+      expect(r.facts).toMatchObject({ profiles: [{ name: 'Domain', enabled: false }, { name: 'Private', enabled: true }, { name: 'Public', enabled: true }] });
+    });
+
+    it('reads a policy key without any EnableFirewall (reg\'s zero-match trailer, exit 0 or 1) as no policy switch', async () => {
+      for (const exitCode of [0, 1]) {
+        const r = await replay(firewallCheck, bundle('win32', [psFailed(), regLocal('public-off'), policy('\r\nEnd of search: 0 match(es) found.\r\n', exitCode)]), REQUIRED);
+        expect(r.facts).toMatchObject({ profiles: [{ name: 'Domain', enabled: true }, { name: 'Private', enabled: true }, { name: 'Public', enabled: false }] });
+      }
+    });
+
+    it('falls through to English netsh when the registry cannot answer (a profile without a value)', async () => {
+      const b = bundle('win32', [psFailed(), regLocal('domain-profile-missing'), noPolicy(), rec('win32.netsh-advfirewall', { stdout: fixture('firewall/win32/netsh-advfirewall-state__en-all-on.txt') })]);
+      const r = await replay(firewallCheck, b, REQUIRED);
+      expect(r.status).toBe('pass');
+      expect(r.probes).toContain('win32.netsh-advfirewall');
+    });
+
+    it('falls through to English netsh when reg itself fails', async () => {
+      const b = bundle('win32', [psFailed(), rec('win32.reg-firewall', { error: 'timeout', exitCode: null }), noPolicy(), rec('win32.netsh-advfirewall', { stdout: fixture('firewall/win32/netsh-advfirewall-state__en-all-on.txt') })]);
+      const r = await replay(firewallCheck, b, REQUIRED);
+      expect(r.status).toBe('pass');
+    });
+
+    it('never takes an unreadable policy key for "no policy": falls through, and with German netsh stays unknown naming every source', async () => {
+      const b = bundle('win32', [psFailed(), regLocal('all-on'), policy('garbage\r\n'), germanNetsh()]);
+      const r = await replay(firewallCheck, b, REQUIRED);
+      expect(r.status).toBe('unknown');
+      expect(r.facts).toEqual({ profiles: [] });
+      expect(r.gaps[0]?.detail).toMatch(/Invalid class.*; registry fallback: win32\.reg-firewall-policy no registry key line; netsh fallback: no "<Profile> Profile Settings"/);
+    });
+
+    it('is unknown, never on, when a switch is neither 0 nor 1 and netsh is localised', async () => {
+      const r = await replay(firewallCheck, bundle('win32', [psFailed(), regLocal('not-a-switch'), noPolicy(), germanNetsh()]), REQUIRED);
+      expect(r.status).toBe('unknown');
+      expect(r.gaps[0]?.detail).toContain('registry fallback: EnableFirewall of FirewallPolicy\\PublicProfile is REG_DWORD 0x2');
+    });
   });
 
   it('stays unknown when the only answer is localised netsh text', async () => {

@@ -6,6 +6,7 @@ import { parseNftRuleset } from '../../../../src/agent/checks/firewall/parse-nft
 import { parseSocketfilterfwApps, parseSocketfilterfwState } from '../../../../src/agent/checks/firewall/parse-socketfilterfw.js';
 import { parseUfwConf, parseUfwStatus } from '../../../../src/agent/checks/firewall/parse-ufw.js';
 import { parseNetFirewallProfiles, parseNetshAllProfilesState } from '../../../../src/agent/checks/firewall/parse-windows-firewall.js';
+import { parseFirewallRegistry } from '../../../../src/agent/checks/firewall/parse-windows-firewall-registry.js';
 import { parseMdmclientSecurityInfo } from '../../../../src/agent/checks/mdm/parse-mdmclient.js';
 import { decodeText, type TextEncodingHint } from '../../../../src/agent/exec/decode.js';
 import { loadFixtureCases } from '../../../helpers/fixtures.js';
@@ -22,6 +23,7 @@ const PARSERS: Record<string, (text: string) => unknown> = {
   parseMdmclientSecurityInfo,
   parseNetFirewallProfiles,
   parseNetshAllProfilesState,
+  parseFirewallRegistry,
 };
 
 const cases = loadFixtureCases('firewall');

@@ -5,8 +5,8 @@ import { dsregcmdJoinState, parseDsregcmdStatus } from '../../../../src/agent/ch
 import { parseJcAgentConf, parseLandscapeClientConf } from '../../../../src/agent/checks/mdm/parse-linux-agents.js';
 import { parseMdmclientInstalledProfiles, parseMdmclientSecurityInfo } from '../../../../src/agent/checks/mdm/parse-mdmclient.js';
 import { parseProfilesEnrollment } from '../../../../src/agent/checks/mdm/parse-profiles.js';
-import { parseRegQuery } from '../../../../src/agent/checks/mdm/parse-reg-query.js';
 import { providerFromUrl } from '../../../../src/agent/checks/mdm/providers.js';
+import { parseRegQuery } from '../../../../src/agent/checks/windows-registry.js';
 import { decodeText, type TextEncodingHint } from '../../../../src/agent/exec/decode.js';
 import { loadFixtureCases } from '../../../helpers/fixtures.js';
 import { fixture } from '../firewall/replay.js';

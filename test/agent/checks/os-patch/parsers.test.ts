@@ -10,12 +10,13 @@ import { parseGetHotFix, parseWmicQfe } from '../../../../src/agent/checks/os-pa
 import { parseInstallHistory } from '../../../../src/agent/checks/os-patch/parse-install-history.js';
 import { parseOsRelease } from '../../../../src/agent/checks/os-patch/parse-os-release.js';
 import { parsePacmanLog, parsePacmanQu } from '../../../../src/agent/checks/os-patch/parse-pacman.js';
-import { parseRegQuery, parseWindowsCurrentVersion } from '../../../../src/agent/checks/os-patch/parse-reg-query.js';
+import { parseWindowsCurrentVersion } from '../../../../src/agent/checks/os-patch/parse-current-version.js';
 import { parseSoftwareUpdateList } from '../../../../src/agent/checks/os-patch/parse-softwareupdate.js';
 import { parseSwVers } from '../../../../src/agent/checks/os-patch/parse-sw-vers.js';
 import { parseSystemInfo } from '../../../../src/agent/checks/os-patch/parse-systeminfo.js';
 import { parseWuPending } from '../../../../src/agent/checks/os-patch/parse-wu-pending.js';
 import { parseZyppHistory, parseZypperListPatches } from '../../../../src/agent/checks/os-patch/parse-zypper.js';
+import { parseRegQuery } from '../../../../src/agent/checks/windows-registry.js';
 import { loadFixtureCases } from '../../../helpers/fixtures.js';
 
 const PARSERS: Readonly<Record<string, (text: string) => unknown>> = {

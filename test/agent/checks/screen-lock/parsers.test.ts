@@ -6,7 +6,7 @@ import { parseKScreenLockerRc } from '../../../../src/agent/checks/screen-lock/p
 import { parseLogindSession } from '../../../../src/agent/checks/screen-lock/parse-logind-session.js';
 import { parseDefaultsInteger, parsePmsetDisplaySleep, parseSysadminctlScreenLock } from '../../../../src/agent/checks/screen-lock/parse-macos.js';
 import { judgeWindowsScreenLock } from '../../../../src/agent/checks/screen-lock/windows-settings.js';
-import { parseRegQuery, type RegKey } from '../../../../src/agent/checks/mdm/parse-reg-query.js';
+import { parseRegQuery, type RegKey } from '../../../../src/agent/checks/windows-registry.js';
 import { decodeText, type TextEncodingHint } from '../../../../src/agent/exec/decode.js';
 import { loadFixtureCases } from '../../../helpers/fixtures.js';
 import { fixture } from '../firewall/replay.js';

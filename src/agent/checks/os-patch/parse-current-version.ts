@@ -1,42 +1,6 @@
-/** Parsers for `reg query` output, and the Windows version it holds. */
-import { lines, looksLikeBinary, type Unrecognised } from './parse-util.js';
-
-export interface RegValue {
-  type: string;
-  data: string;
-}
-
-export type ParsedRegQuery = { ok: true; key: string; values: Record<string, RegValue>; subkeys: number } | Unrecognised;
-
-/**
- * Parses `reg query <key>` (values four-space separated; subkeys as full paths):
- * ```
- * HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion
- *     CurrentBuild    REG_SZ    26200
- *     UBR    REG_DWORD    0x1af5
- *
- * HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Accessibility
- * ```
- * Returns `{ ok: false }` when the first non-empty line is not an `HKEY_…` key. Never throws.
- */
-export function parseRegQuery(text: string): ParsedRegQuery {
-  if (looksLikeBinary(text)) return { ok: false, error: 'output is not text' };
-  const all = lines(text);
-  const first = all.findIndex((l) => l.trim() !== '');
-  const key = all[first]?.trim() ?? '';
-  if (!/^HKEY_[A-Z_]+(\\|$)/.test(key)) return { ok: false, error: 'no HKEY_ line: not reg query output' };
-  const values: Record<string, RegValue> = Object.create(null) as Record<string, RegValue>;
-  let subkeys = 0;
-  for (const raw of all.slice(first + 1)) {
-    const m = /^ {4}(.+?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/.exec(raw);
-    if (m) {
-      values[m[1] ?? ''] = { type: m[2] ?? '', data: (m[3] ?? '').trimEnd() };
-      continue;
-    }
-    if (/^HKEY_/.test(raw.trim())) subkeys++;
-  }
-  return { ok: true, key, values: { ...values }, subkeys };
-}
+/** The Windows version in `reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"` output. */
+import { parseRegQuery } from '../windows-registry.js';
+import type { Unrecognised } from './parse-util.js';
 
 export type ParsedWindowsVersion =
   | {
@@ -65,8 +29,10 @@ export type ParsedWindowsVersion =
 export function parseWindowsCurrentVersion(text: string): ParsedWindowsVersion {
   const reg = parseRegQuery(text);
   if (!reg.ok) return reg;
+  // Without /s the first key holds the values; the rest are its subkeys.
+  const values = reg.keys[0]?.values ?? {};
   const v = (name: string): string | undefined => {
-    const d = reg.values[name]?.data.trim();
+    const d = values[name]?.data.trim();
     return d ? d : undefined;
   };
   const currentBuild = [v('CurrentBuild'), v('CurrentBuildNumber')].find((b) => b !== undefined && /^\d{4,5}$/.test(b));
