@@ -30,7 +30,8 @@ async function start(script, args) {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server child (open it in Chrome DevTools).
   // The parent's own node flags are not passed on (with `node -e` they would re-run the parent).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = fork(here(script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: prof });
+  // stdout is the service's log (JSON lines at info): discarded; errors still reach stderr.
+  const child = fork(here(script), args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: prof });
   const { url } = await nextMessage(child, 'ready');
   return {
     url,

@@ -118,7 +118,7 @@ export async function prepareRevocationDir({ codes, receiverEndpoint }) {
 export async function startRevocationService(dir, port) {
   const url = `http://127.0.0.1:${port}`;
   const child = fork(fileURLToPath(new URL('service-child.js', import.meta.url)), [dir.dataDir, dir.policyPath, url, dir.eventsConfigPath, String(port)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // stdout: the service's log lines
     execArgv: [],
   });
   const exited = new Promise((r) => child.once('exit', r));

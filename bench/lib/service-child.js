@@ -11,8 +11,10 @@ import { startService } from '../../dist/src/service/server.js';
 const [dataDir, policyPath, publicUrl, eventsConfig, port, databaseUrl] = process.argv.slice(2);
 // No identity provider here: like the test harness, the bench service accepts the MFA
 // facts of the (synthetic) compliant report, so that the device is allowed at all.
+// Logs at the service's default level (info), so the figures include what logging costs
+// (BENCH_LOG_LEVEL overrides it); the parents discard this child's stdout, where they go.
 const config = resolveConfig({
-  host: '127.0.0.1', port: port || '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': 'silent', 'insecure-trust-agent-mfa': 'true',
+  host: '127.0.0.1', port: port || '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': process.env.BENCH_LOG_LEVEL ?? 'info', 'insecure-trust-agent-mfa': 'true',
   ...(eventsConfig ? { 'events-config': eventsConfig } : {}),
   ...(databaseUrl ? { 'database-url': databaseUrl } : {}),
 }, {});

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createApiKey, hashSecret } from '../../src/service/api-keys.js';
-import { buildApp } from '../../src/service/app.js';
+import { buildApp, type BuildOptions } from '../../src/service/app.js';
 import { resolveConfig, examplePolicyPath, type ServiceConfig } from '../../src/service/config.js';
 import { loadServiceKeys } from '../../src/service/keys.js';
 import { createPolicyRuntime, type PolicyRuntime } from '../../src/service/policy-runtime.js';
@@ -65,6 +65,8 @@ export interface HarnessOptions {
   events?: EventsConfig;
   /** Open this existing data directory instead of a new one (a restart); it is not deleted on close. */
   dataDir?: string;
+  /** Fastify's logger option (default: no logger), e.g. `{ level: 'info', stream }` to read the log lines. */
+  logger?: BuildOptions['logger'];
 }
 
 export const PUBLIC_URL = 'http://127.0.0.1:8443';
@@ -84,7 +86,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const clock = { now: opts.now ?? new Date() };
   const keys = await loadServiceKeys(store, { now: () => clock.now.getTime(), publishRetiredForMs: 720_000 });
   const policy = await createPolicyRuntime(policyPath, { onReload: () => undefined, onError: () => undefined });
-  const app = await buildApp({ config, store, keys, policy: policy.engine, now: () => clock.now, ...(opts.events ? { events: opts.events } : {}) });
+  const app = await buildApp({ config, store, keys, policy: policy.engine, now: () => clock.now, ...(opts.events ? { events: opts.events } : {}) }, opts.logger ? { logger: opts.logger } : {});
   if (port) await app.listen({ host: '127.0.0.1', port });
   else await app.ready();
   const adminKey = (await createApiKey(store, 'admin', ['*'], clock.now.getTime())).secret;

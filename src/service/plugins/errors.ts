@@ -1,7 +1,7 @@
 /** Every error leaves as RFC 9457 problem+json; nothing internal leaks to the client. */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { problem, ProblemError, type ProblemCode } from '../problems.js';
+import { problem, PROBLEM_BASE, ProblemError, type ProblemCode } from '../problems.js';
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
@@ -29,11 +29,19 @@ export const errorsPlugin = fp(
           body = problem('internal');
         }
       }
+      // Fastify's per-request logs are off (app.ts): a refused request gets one line, so an
+      // operator can see why an agent or admin call failed. Path only: a query may carry secrets.
+      if (body.status < 500) req.log.info({ method: req.method, path: pathOf(req.url), status: body.status, problem: body.type.slice(PROBLEM_BASE.length), ip: req.ip }, 'request refused');
       void reply.code(body.status).type('application/problem+json').send(body);
     });
     app.setNotFoundHandler((req, reply) => {
-      void reply.code(404).type('application/problem+json').send(problem('not-found', `no route for ${req.method} ${req.url.split('?')[0]?.slice(0, 200)}`));
+      void reply.code(404).type('application/problem+json').send(problem('not-found', `no route for ${req.method} ${pathOf(req.url)}`));
     });
   },
   { name: 'posture-errors' },
 );
+
+/** The path of a request URL, without its query, at most 200 characters (for logs and problems). */
+export function pathOf(url: string): string {
+  return (url.split('?')[0] ?? '').slice(0, 200);
+}
