@@ -10,10 +10,11 @@ import { resolveConfig } from '../../dist/src/service/config.js';
 import { startService } from '../../dist/src/service/server.js';
 
 const [dataDir, policyPath, publicUrl, resultTtl, databaseUrl] = process.argv.slice(2);
+// The service's default log level, as users run it (its stdout is discarded by the parent).
 // No identity provider: like the test harness and the other benchmarks, the service accepts
 // the MFA facts of the (synthetic) compliant report, so that a device can be allowed at all.
 const flags = {
-  host: '127.0.0.1', port: '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': 'silent',
+  host: '127.0.0.1', port: '0', 'data-dir': dataDir, policy: policyPath, 'public-url': publicUrl, 'log-level': process.env.BENCH_LOG_LEVEL ?? 'info',
   'insecure-trust-agent-mfa': 'true', 'result-ttl': resultTtl,
   ...(databaseUrl ? { 'database-url': databaseUrl } : {}),
 };

@@ -49,7 +49,8 @@ export async function startSoakService(dir, { resultTtlSeconds }) {
   const script = fileURLToPath(new URL('soak-service-child.js', import.meta.url));
   const args = [dir.dataDir, dir.policyPath, dir.publicUrl, String(resultTtlSeconds), ...(dir.databaseUrl ? [dir.databaseUrl] : [])];
   // --expose-gc lets the sampler force a full collection now and then to read the live heap.
-  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  // stdout is the service's log (JSON lines at info): discarded; errors still reach stderr.
+  const child = fork(script, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
   const handle = { exit: undefined, stopping: false };
   child.once('exit', (code, signal) => (handle.exit = { code, signal }));
   const { url, pid } = await nextMessage(child, 'ready');
