@@ -71,54 +71,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    ALTER TABLE device_state ADD COLUMN fresh_until BIGINT;
    UPDATE device_state SET fresh_until = (state_json::jsonb->>'freshUntil')::bigint;
    CREATE INDEX device_state_fresh ON device_state (fresh_until);`,
-  // 6: an attestation in one round trip (it was nine statements: each a write and a read
-  // on the socket, which dominated a replica's CPU). Same steps and semantics as before:
-  // the device row share-locked (a concurrent revocation waits), the nonce consumed, the
-  // jti inserted once (a replay puts the nonce back), the history row (the evidence only
-  // when the outcome changed or daily), the state, then the events under the events lock
-  // (seq in commit order) with a NOTIFY delivered at commit. One statement in autocommit
-  // mode is one transaction: it commits, durably, before the result is returned.
-  `CREATE FUNCTION posture_record_attestation(
-     p_device TEXT, p_nonce TEXT, p_now BIGINT, p_jti TEXT, p_jti_exp BIGINT, p_ear TEXT,
-     p_submods TEXT, p_summary TEXT, p_state TEXT, p_digest TEXT, p_fresh BIGINT, p_full_every BIGINT,
-     p_ev_at BIGINT[], p_ev_type TEXT[], p_ev_dev TEXT[], p_ev_data TEXT[], p_lock BIGINT, p_channel TEXT
-   ) RETURNS TEXT LANGUAGE plpgsql AS $fn$
-   DECLARE
-     v_revoked BIGINT; v_digest TEXT; v_full_at BIGINT; v_nonce_exp BIGINT; v_full BOOLEAN; v_max BIGINT;
-   BEGIN
-     SELECT d.revoked_at, s.history_digest, s.history_full_at INTO v_revoked, v_digest, v_full_at
-       FROM devices d LEFT JOIN device_state s ON s.device_id = d.id WHERE d.id = p_device FOR SHARE OF d;
-     IF NOT FOUND OR v_revoked IS NOT NULL THEN RETURN 'device-revoked'; END IF;
-     DELETE FROM nonces WHERE nonce = p_nonce AND expires_at > p_now RETURNING expires_at INTO v_nonce_exp;
-     IF NOT FOUND THEN RETURN 'nonce-invalid'; END IF;
-     INSERT INTO jtis (jti, device_id, expires_at) VALUES (p_jti, p_device, p_jti_exp) ON CONFLICT (jti) DO NOTHING;
-     IF NOT FOUND THEN
-       INSERT INTO nonces (nonce, expires_at) VALUES (p_nonce, v_nonce_exp);
-       RETURN 'replayed';
-     END IF;
-     v_full := v_digest IS DISTINCT FROM p_digest OR v_full_at IS NULL OR p_now - v_full_at >= p_full_every;
-     INSERT INTO attestations (device_id, received_at, jti, ear_status, submods_json, state_json)
-       VALUES (p_device, p_now, p_jti, p_ear, CASE WHEN v_full THEN p_submods ELSE '' END, CASE WHEN v_full THEN p_summary ELSE '' END);
-     INSERT INTO device_state (device_id, state_json, updated_at, submods_json, history_digest, history_full_at, fresh_until)
-       VALUES (p_device, p_state, p_now, p_submods, p_digest, CASE WHEN v_full THEN p_now ELSE v_full_at END, p_fresh)
-       ON CONFLICT (device_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at,
-         submods_json = excluded.submods_json, history_digest = excluded.history_digest,
-         history_full_at = excluded.history_full_at, fresh_until = excluded.fresh_until;
-     IF coalesce(array_length(p_ev_at, 1), 0) > 0 THEN
-       PERFORM pg_advisory_xact_lock(p_lock);
-       WITH ins AS (
-         INSERT INTO events (at, type, device_id, data_json)
-         SELECT at, type, device_id, data_json FROM unnest(p_ev_at, p_ev_type, p_ev_dev, p_ev_data) WITH ORDINALITY AS t(at, type, device_id, data_json, ord) ORDER BY ord
-         RETURNING seq)
-       SELECT max(seq) INTO v_max FROM ins;
-       PERFORM pg_notify(p_channel, v_max::text);
-     END IF;
-     RETURN 'stored';
-   END
-   $fn$;`,
-  // 7: the ordered, locked, announced event append in one place: every writer calls it
-  // (the attestation function above and the store's other event writes), so seq order =
-  // commit order and the NOTIFY are defined once. Replaces the copy inside migration 6.
+  // 6: the ordered, locked, announced event append, defined once: every writer calls it (the
+  // attestation function below and the store's other event writes), so seq order = commit
+  // order and the NOTIFY are the same everywhere. And an attestation in one round trip (it
+  // was nine statements: each a write and a read on the socket, which dominated a replica's
+  // CPU). Same steps and semantics as before: the device row share-locked (a concurrent
+  // revocation waits), the nonce consumed, the jti inserted once (a replay puts the nonce
+  // back), the history row (the evidence only when the outcome changed or daily), the state,
+  // then the events. One statement in autocommit mode is one transaction: it commits,
+  // durably, before the result is returned.
   `CREATE FUNCTION posture_append_events(p_at BIGINT[], p_type TEXT[], p_dev TEXT[], p_data TEXT[], p_lock BIGINT, p_channel TEXT)
    RETURNS VOID LANGUAGE plpgsql AS $fn$
    DECLARE v_max BIGINT;
@@ -135,7 +96,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PERFORM pg_notify(p_channel, v_max::text);
    END
    $fn$;
-   CREATE OR REPLACE FUNCTION posture_record_attestation(
+   CREATE FUNCTION posture_record_attestation(
      p_device TEXT, p_nonce TEXT, p_now BIGINT, p_jti TEXT, p_jti_exp BIGINT, p_ear TEXT,
      p_submods TEXT, p_summary TEXT, p_state TEXT, p_digest TEXT, p_fresh BIGINT, p_full_every BIGINT,
      p_ev_at BIGINT[], p_ev_type TEXT[], p_ev_dev TEXT[], p_ev_data TEXT[], p_lock BIGINT, p_channel TEXT
