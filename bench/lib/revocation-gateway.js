@@ -3,17 +3,17 @@
 // test certificate, a temp prefix, 127.0.0.1 only) in front of the posture service and an
 // echo upstream; or, when nginx (with auth_request) is not installed, the service's
 // forward-auth endpoint asked directly, and the figure says so. Loopback only.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTHZ } from './fleet.js';
 import { RESOURCE, RESOURCE_HOST } from './revocation-service.js';
+import { nginxMainConfig, renderTemplate, startGatewayProcess } from './gateway-process.js';
 import { freePort } from './net.js';
 
 export const NGINX = '/usr/sbin/nginx';
@@ -37,18 +37,6 @@ export function nginxAvailability() {
   return { available: true, version: /nginx version: (\S+)/.exec(text)?.[1] ?? 'nginx' };
 }
 
-/** Replaces every `@NAME@` of the template; throws on a placeholder without a value or a value without a placeholder. */
-export function renderTemplate(template, values) {
-  const used = new Set();
-  const out = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (_m, name) => {
-    if (values[name] === undefined) throw new Error(`template placeholder @${name}@ has no value`);
-    used.add(name);
-    return values[name];
-  });
-  const unused = Object.keys(values).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`values without a placeholder in the template: ${unused.join(', ')}`);
-  return out;
-}
 
 /** The protected application: 200 with a small JSON echo of what the gateway forwarded. */
 export async function startEchoUpstream() {
@@ -71,16 +59,6 @@ export async function startEchoUpstream() {
   };
 }
 
-function portAccepts(port) {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /**
  * Real nginx in a temp prefix on 127.0.0.1:`port`, the shipped site config rendered with
@@ -98,55 +76,19 @@ export async function startNginx({ servicePort, gatewayKey, upstreamPort }) {
   });
   await writeFile(join(prefix, 'posture-gateway.conf'), site);
   // The main context around the example (which holds only http-level blocks), as in the e2e test.
-  await writeFile(join(prefix, 'nginx.conf'), `worker_processes 1;
-events { worker_connections 256; }
-http {
-    access_log ${prefix}/access.log;
-    client_body_temp_path ${prefix}/client_body;
-    proxy_temp_path ${prefix}/proxy;
-    fastcgi_temp_path ${prefix}/fastcgi;
-    uwsgi_temp_path ${prefix}/uwsgi;
-    scgi_temp_path ${prefix}/scgi;
-    include ${prefix}/posture-gateway.conf;
-}
-`);
-  const child = spawn(NGINX, ['-p', prefix, '-e', 'stderr', '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (b) => {
-    out = (out + b.toString('utf8')).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  const exit = new Promise((r) => {
-    child.once('exit', () => {
-      exited = true;
-      r();
-    });
-    child.once('error', (e) => {
-      out += `\nspawn failed: ${e.message}`;
-      exited = true;
-      r();
-    });
-  });
+  await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
+  let gateway;
+  try {
+    gateway = await startGatewayProcess(NGINX, ['-p', prefix, '-e', 'stderr', '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], port);
+  } catch (e) {
+    await rm(prefix, { recursive: true, force: true });
+    throw e;
+  }
   const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exit;
-      clearTimeout(timer);
-    }
+    await gateway.stop();
     await rm(prefix, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 8000;
-  while (!(await portAccepts(port))) {
-    if (exited || Date.now() > deadline) {
-      await stop();
-      throw new Error(`nginx did not listen on 127.0.0.1:${port}:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return { port, output: () => out, stop };
+  return { port, output: gateway.output, stop };
 }
 
 /**

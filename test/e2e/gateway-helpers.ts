@@ -5,7 +5,6 @@
  * tiny upstream that echoes what the gateway forwarded, TLS requests through the gateway,
  * and gateway processes that are always stopped. Loopback addresses only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -25,6 +24,8 @@ import { startService, type RunningService } from '../../src/service/server.js';
 import type { AttestationResponse } from '../../src/shared/api.js';
 import type { Bundle } from '../../src/shared/bundle.js';
 import { freePort } from '../helpers/net.js';
+
+export { renderTemplate, startGatewayProcess, type GatewayProcess } from '../../bench/lib/gateway-process.js';
 export { freePort } from '../helpers/net.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,23 +46,6 @@ export async function tempDir(prefix: string, registry: string[]): Promise<strin
   return d;
 }
 
-/**
- * Replaces every `@NAME@` placeholder of a shipped example with `values[NAME]`.
- * @throws Error when the template has a placeholder without a value (the example and the
- * test drifted apart) or a value matches no placeholder.
- */
-export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  const used = new Set<string>();
-  const out = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (_m, name: string) => {
-    const v = values[name];
-    if (v === undefined) throw new Error(`template placeholder @${name}@ has no test value`);
-    used.add(name);
-    return v;
-  });
-  const unused = Object.keys(values).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`test values without a placeholder in the template: ${unused.join(', ')}`);
-  return out;
-}
 
 /** Reads a shipped example config. */
 export function readExample(name: string): Promise<string> {
@@ -281,66 +265,6 @@ export async function requestThroughGateway(port: number, opts: { path?: string;
   });
 }
 
-export interface GatewayProcess {
-  /** Everything the process printed (bounded), for failure messages. */
-  output(): string;
-  /** SIGTERM, then SIGKILL after 3 s; resolves once the process has exited. */
-  stop(): Promise<void>;
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/**
- * Starts a gateway in the foreground and waits until `port` accepts connections.
- * @throws Error with the gateway's output when it exits or is not listening within 8 s.
- */
-export async function startGatewayProcess(executable: string, args: string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(executable, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out = (out + b.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  const exit = new Promise<void>((r) => {
-    child.once('exit', () => {
-      exited = true;
-      r();
-    });
-    child.once('error', (e) => {
-      out += `\nspawn failed: ${e.message}`;
-      exited = true;
-      r();
-    });
-  });
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exit;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 8000;
-  while (!(await portAccepts(port))) {
-    if (exited) throw new Error(`${executable} exited before listening:\n${out}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`${executable} did not listen on 127.0.0.1:${port} within 8 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return { output: () => out, stop };
-}
 
 /** Removes the temp directories. */
 export async function removeAll(dirs: string[]): Promise<void> {

@@ -9,6 +9,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nginxMainConfig } from '../../bench/lib/gateway-process.js';
 import type { Bundle } from '../../src/shared/bundle.js';
 import { requireComponent } from '../helpers/system.js';
 import {
@@ -25,25 +26,6 @@ const nginx = requireComponent('nginx (Debian)', () => existsSync(NGINX) && ngin
 function nginxHasAuthRequest(): boolean {
   const out = spawnSync(NGINX, ['-V'], { encoding: 'utf8', timeout: 5000 });
   return `${out.stdout}${out.stderr}`.includes('--with-http_auth_request_module');
-}
-
-/**
- * The main-context scaffolding a test run needs around the example (which holds only
- * http-level blocks): logs and temp files inside the test's prefix directory.
- */
-function mainConfig(prefix: string): string {
-  return `worker_processes 1;
-events { worker_connections 256; }
-http {
-    access_log ${prefix}/access.log;
-    client_body_temp_path ${prefix}/client_body;
-    proxy_temp_path ${prefix}/proxy;
-    fastcgi_temp_path ${prefix}/fastcgi;
-    uwsgi_temp_path ${prefix}/uwsgi;
-    scgi_temp_path ${prefix}/scgi;
-    include ${prefix}/posture-gateway.conf;
-}
-`;
 }
 
 describe.skipIf(!nginx.available)(`nginx auth_request with the posture service (real processes)${nginx.available ? '' : ` (skipped: ${nginx.reason})`}`, () => {
@@ -76,7 +58,7 @@ describe.skipIf(!nginx.available)(`nginx auth_request with the posture service (
       UPSTREAM: `127.0.0.1:${upstream.port}`,
     });
     await writeFile(join(prefix, 'posture-gateway.conf'), site);
-    await writeFile(join(prefix, 'nginx.conf'), mainConfig(prefix));
+    await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
     gateway = await startGatewayProcess(NGINX, ['-p', prefix, '-e', 'stderr', '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], port);
     device = await enrolReplayDevice(stack, await tempDir('posture-e2e-agent-', dirs));
   });
