@@ -180,12 +180,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     releaseLease: async (name, holder) => {
       await pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
     },
-    listDeliveries: async () =>
-      (
-        await all<q.DeliveryRow>(
-          'SELECT n.name, COALESCE(r.cursor_seq, 0) AS cursor, l.holder, l.expires_at FROM (SELECT receiver AS name FROM set_receivers UNION SELECT name FROM leases) n LEFT JOIN set_receivers r ON r.receiver = n.name LEFT JOIN leases l ON l.name = n.name ORDER BY n.name',
-        )
-      ).map(q.toDelivery),
+    listDeliveries: async () => (await all<q.DeliveryRow>(q.SHARED_SQL.listDeliveries)).map(q.toDelivery),
     getSetReceiver: async (receiver) =>
       tx(async (c) => {
         const cursor = (await c.query<{ cursor_seq: number }>('SELECT cursor_seq FROM set_receivers WHERE receiver = $1', [receiver])).rows[0]?.cursor_seq ?? 0;
@@ -233,16 +228,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         await c.query('DELETE FROM jtis WHERE expires_at <= $1', [now]);
         await c.query('DELETE FROM enrollment_codes WHERE expires_at <= $1 AND used_at IS NULL', [now]);
       });
-      for (let i = 0; i < PURGE_ROUNDS; i++) {
-        const e = retention.eventsBefore !== undefined ? (await pool.query('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < $1 ORDER BY seq LIMIT $2)', [retention.eventsBefore, PURGE_BATCH])).rowCount ?? 0 : 0;
-        const a =
-          retention.attestationsBefore !== undefined
-            ? (await pool.query(
-                'DELETE FROM attestations WHERE id IN (SELECT a.id FROM attestations a WHERE a.received_at < $1 AND EXISTS (SELECT 1 FROM attestations b WHERE b.device_id = a.device_id AND b.received_at > a.received_at) ORDER BY a.id LIMIT $2)',
-                [retention.attestationsBefore, PURGE_BATCH],
-              )).rowCount ?? 0
-            : 0;
-        if (e < PURGE_BATCH && a < PURGE_BATCH) break;
+      for (let i = 0; i < q.PURGE_ROUNDS; i++) {
+        const e = retention.eventsBefore !== undefined ? ((await pool.query(PURGE_EVENTS, [retention.eventsBefore + q.PURGE_ORDER_SLACK_MS, retention.eventsBefore, q.PURGE_BATCH])).rowCount ?? 0) : 0;
+        const a = retention.attestationsBefore !== undefined ? ((await pool.query(PURGE_ATTESTATIONS, [retention.attestationsBefore + q.PURGE_ORDER_SLACK_MS, retention.attestationsBefore, q.PURGE_BATCH])).rowCount ?? 0) : 0;
+        if (e < q.PURGE_BATCH && a < q.PURGE_BATCH) break;
       }
     },
     ping: async () => (await one<{ ok: number }>('SELECT 1 AS ok', []))?.ok === 1,
@@ -259,9 +248,8 @@ function eventArrays(events: readonly NewEvent[]): [number[], string[], (string 
   return [events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.deviceId ?? null), events.map((e) => JSON.stringify(e.data ?? {}))];
 }
 
-/** Rows deleted per history purge statement, and statements per purge call. */
-const PURGE_BATCH = 2000;
-const PURGE_ROUNDS = 25;
+const PURGE_EVENTS = q.numbered(q.SHARED_SQL.purgeEvents);
+const PURGE_ATTESTATIONS = q.numbered(q.SHARED_SQL.purgeAttestations);
 
 interface EventListener {
   add(l: () => void): () => void;

@@ -11,6 +11,41 @@ export interface ApiKeyRow { id: string; hash: string; scope: string; resources_
 export interface IdTokenRow { hash: string; device_id: string; issuer: string; subject: string; facts_json: string; verified_at: number; expires_at: number }
 export interface ServiceKeyRow { kid: string; private_jwk: string; public_jwk: string; created_at: number; retired_at: number | null }
 
+/** Rows deleted per history purge statement, and statements per purge call (both stores). */
+export const PURGE_BATCH = 2000;
+export const PURGE_ROUNDS = 25;
+
+/**
+ * How far out of time order rows may be and still be purged on time (an event's `at` is taken
+ * before its transaction commits; seq and id follow commit order). A row older than the
+ * cutoff that sits behind a row newer than cutoff + slack goes at a later tick.
+ */
+export const PURGE_ORDER_SLACK_MS = 5 * 60_000;
+
+/**
+ * Statements both stores run as they are, with `?` parameters (PostgreSQL gets them through
+ * `numbered`). The purges stop at the first row newer than the cutoff plus
+ * `PURGE_ORDER_SLACK_MS`: seq and id are issued in time order, so the expired rows are the
+ * oldest ones and the scan reads them plus a few minutes of rows, never the whole live table
+ * (`at` and `received_at` have no index; without the bound every 30 s tick read the whole
+ * table, on the event loop with SQLite). Parameters: cutoff + slack, cutoff, batch size.
+ */
+export const SHARED_SQL = {
+  purgeEvents:
+    'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < COALESCE((SELECT seq FROM events WHERE at >= ? ORDER BY seq LIMIT 1), 9223372036854775807) AND at < ? ORDER BY seq LIMIT ?)',
+  // Each device's latest attestation stays: re-evaluation under a new policy reads it.
+  purgeAttestations:
+    'DELETE FROM attestations WHERE id IN (SELECT a.id FROM attestations a WHERE a.id < COALESCE((SELECT id FROM attestations WHERE received_at >= ? ORDER BY id LIMIT 1), 9223372036854775807) AND a.received_at < ? AND EXISTS (SELECT 1 FROM attestations b WHERE b.device_id = a.device_id AND b.received_at > a.received_at) ORDER BY a.id LIMIT ?)',
+  listDeliveries:
+    'SELECT n.name, COALESCE(r.cursor_seq, 0) AS cursor, l.holder, l.expires_at FROM (SELECT receiver AS name FROM set_receivers UNION SELECT name FROM leases) n LEFT JOIN set_receivers r ON r.receiver = n.name LEFT JOIN leases l ON l.name = n.name ORDER BY n.name',
+} as const;
+
+/** A `?`-parameter statement with PostgreSQL's `$1, $2, …` instead. */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /** Prepares every statement once. */
 export function prepare(db: Database.Database) {
   const s = (sql: string) => db.prepare(sql);
@@ -43,16 +78,11 @@ export function prepare(db: Database.Database) {
     insertEvent: s('INSERT INTO events (at, type, device_id, data_json) VALUES (?, ?, ?, ?)'),
     listEvents: s('SELECT seq, at, type, device_id, data_json FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     lastEventSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
-    purgeEvents: s('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY seq LIMIT ?)'),
-    // Each device's latest attestation stays: re-evaluation under a new policy reads it.
-    purgeAttestations: s(
-      'DELETE FROM attestations WHERE id IN (SELECT a.id FROM attestations a WHERE a.received_at < ? AND EXISTS (SELECT 1 FROM attestations b WHERE b.device_id = a.device_id AND b.received_at > a.received_at) ORDER BY a.id LIMIT ?)',
-    ),
+    purgeEvents: s(SHARED_SQL.purgeEvents),
+    purgeAttestations: s(SHARED_SQL.purgeAttestations),
     acquireLease: s('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder OR leases.expires_at <= ?'),
     releaseLease: s('DELETE FROM leases WHERE name = ? AND holder = ?'),
-    listDeliveries: s(
-      'SELECT n.name, COALESCE(r.cursor_seq, 0) AS cursor, l.holder, l.expires_at FROM (SELECT receiver AS name FROM set_receivers UNION SELECT name FROM leases) n LEFT JOIN set_receivers r ON r.receiver = n.name LEFT JOIN leases l ON l.name = n.name ORDER BY n.name',
-    ),
+    listDeliveries: s(SHARED_SQL.listDeliveries),
     insertApiKey: s('INSERT INTO api_keys (id, hash, scope, resources_json, created_at, label) VALUES (?, ?, ?, ?, ?, ?)'),
     findApiKey: s('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL'),
     listServiceKeys: s('SELECT * FROM service_keys ORDER BY created_at'),

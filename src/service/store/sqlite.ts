@@ -13,8 +13,6 @@ import * as q from './sqlite-queries.js';
 type Db = Database.Database;
 
 /** Rows deleted per history purge transaction, and transactions per purge call. */
-const PURGE_BATCH = 2000;
-const PURGE_ROUNDS = 25;
 
 interface Pending {
   write: AttestationWrite;
@@ -193,10 +191,10 @@ export function openSqliteStore(path: string): Store {
         stmts.purgeCodes.run(now);
       })();
       // History goes in small transactions so attestations are never held up for long.
-      for (let i = 0; i < PURGE_ROUNDS; i++) {
-        const e = retention.eventsBefore !== undefined ? stmts.purgeEvents.run(retention.eventsBefore, PURGE_BATCH).changes : 0;
-        const a = retention.attestationsBefore !== undefined ? stmts.purgeAttestations.run(retention.attestationsBefore, PURGE_BATCH).changes : 0;
-        if (e < PURGE_BATCH && a < PURGE_BATCH) break;
+      for (let i = 0; i < q.PURGE_ROUNDS; i++) {
+        const e = retention.eventsBefore !== undefined ? stmts.purgeEvents.run(retention.eventsBefore + q.PURGE_ORDER_SLACK_MS, retention.eventsBefore, q.PURGE_BATCH).changes : 0;
+        const a = retention.attestationsBefore !== undefined ? stmts.purgeAttestations.run(retention.attestationsBefore + q.PURGE_ORDER_SLACK_MS, retention.attestationsBefore, q.PURGE_BATCH).changes : 0;
+        if (e < q.PURGE_BATCH && a < q.PURGE_BATCH) break;
         await new Promise((r) => setImmediate(r));
       }
     },
