@@ -51,7 +51,7 @@ export interface WorkerOptions {
 }
 
 export interface SinkWorker {
-  /** New events exist: deliver soon (no-op while backing off). */
+  /** New events exist: deliver soon (no-op while backing off or standing by for the lease). */
   wake(): void;
   status(): SinkStatus;
   /** Stops after the batch in flight and gives the lease up. */
@@ -70,30 +70,50 @@ export function startSinkWorker(store: Store, sink: EventSink, opts: WorkerOptio
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  let backingOff = false;
+  /** A timed retry is pending (backing off, or another replica holds the lease): wake-ups wait for it. */
+  let deferred = false;
   let woken = false;
+  /** When this worker last took or renewed the lease (its clock). */
+  let renewedAt = Number.NEGATIVE_INFINITY;
 
   const schedule = (ms: number): void => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      backingOff = false;
+      deferred = false;
       void run();
     }, ms);
     timer.unref();
+  };
+
+  /**
+   * Takes or renews the lease when it is not held or a third of it has passed (not on every
+   * wake-up: attestations wake the worker many times a second). The cursor is re-read only
+   * when the lease may have lapsed since the last renewal, as another replica may have
+   * delivered meanwhile; while it is held, only this worker moves the cursor.
+   */
+  const holdLease = async (): Promise<boolean> => {
+    const t = now();
+    if (st.leader && t - renewedAt < leaseMs / 3) return true;
+    if (!(await store.acquireLease(sink.id, opts.holder, t, leaseMs))) {
+      st.leader = false;
+      return false;
+    }
+    if (!st.leader || t - renewedAt >= leaseMs) st.cursor = (await store.getSetReceiver(sink.id)).cursor;
+    st.leader = true;
+    renewedAt = t;
+    return true;
   };
 
   /** Delivers until the table is drained, a failure, or the lease is lost. */
   const drain = async (): Promise<number> => {
     for (;;) {
       if (stopped) return idleMs;
-      if (!(await store.acquireLease(sink.id, opts.holder, now(), leaseMs))) {
-        st.leader = false;
+      if (!(await holdLease())) {
+        deferred = true;
         return Math.floor(leaseMs / 2);
       }
-      st.leader = true;
-      st.cursor = (await store.getSetReceiver(sink.id)).cursor;
       woken = false;
       const events = await store.listEvents(st.cursor, sink.batchSize);
       if (events.length === 0) {
@@ -123,7 +143,7 @@ export function startSinkWorker(store: Store, sink: EventSink, opts: WorkerOptio
         const cap = Math.min(maxBackoff, minBackoff * 2 ** Math.min(st.failures - 1, 16));
         const wait = Math.floor(minBackoff / 2 + random() * (cap - minBackoff / 2));
         opts.onFailure?.(sink.id, err, st.failures, wait);
-        backingOff = true;
+        deferred = true;
         return wait;
       }
       st.failures = 0;
@@ -142,7 +162,7 @@ export function startSinkWorker(store: Store, sink: EventSink, opts: WorkerOptio
         st.lastError = (e as Error).message.slice(0, 300);
         next = Math.min(maxBackoff, minBackoff * 2 ** Math.min(st.failures - 1, 16));
         opts.onFailure?.(sink.id, e as Error, st.failures, next);
-        backingOff = true;
+        deferred = true;
       } finally {
         running = undefined;
       }
@@ -155,7 +175,7 @@ export function startSinkWorker(store: Store, sink: EventSink, opts: WorkerOptio
   return {
     wake: () => {
       woken = true;
-      if (!stopped && !running && !backingOff) void run();
+      if (!stopped && !running && !deferred) void run();
     },
     status: () => ({ ...st }),
     stop: async () => {
