@@ -32,9 +32,11 @@ export interface BuildOptions {
 
 /**
  * `posture_devices{state}`: enrolled, revoked, and fresh (not revoked, posture still
- * fresh) devices (DESIGN §9). Read from the store when scraped, at most every 10 s.
+ * fresh) devices (DESIGN §9). Read from the store when scraped, at most every 10 s. A failed
+ * read keeps the last counts: a database outage must not fail the whole scrape, whose other
+ * metrics are what an operator needs then.
  */
-function registerDeviceGauge(ctx: PostureContext): void {
+function registerDeviceGauge(ctx: PostureContext, onError: (e: unknown) => void): void {
   let cached: { at: number; counts: { enrolled: number; revoked: number; fresh: number } } | undefined;
   new Gauge({
     name: 'posture_devices',
@@ -43,8 +45,14 @@ function registerDeviceGauge(ctx: PostureContext): void {
     registers: [ctx.metrics.registry],
     async collect() {
       const now = ctx.now().getTime();
-      if (!cached || now - cached.at > 10_000) cached = { at: now, counts: await ctx.store.countDevices(now) };
-      for (const [state, n] of Object.entries(cached.counts)) this.set({ state }, n);
+      if (!cached || now - cached.at > 10_000) {
+        try {
+          cached = { at: now, counts: await ctx.store.countDevices(now) };
+        } catch (e) {
+          onError(e);
+        }
+      }
+      for (const [state, n] of Object.entries(cached?.counts ?? {})) this.set({ state }, n);
     },
   });
 }
@@ -86,7 +94,7 @@ export async function buildApp(deps: ServiceDeps, opts: BuildOptions = {}): Prom
     }),
   };
   app.decorate('posture', context);
-  registerDeviceGauge(context);
+  registerDeviceGauge(context, (e) => app.log.error({ err: e }, 'counting devices for /metrics failed'));
   // Devices changed by other processes or replicas leave this process's cache at once
   // (a notification) or within one poll interval (the safety net).
   const feed = await startChangeFeed(deps.store, context.devices, {

@@ -29,6 +29,6 @@ export function createMetrics(defaults = true): ServiceMetrics {
     eventDeliveryFailures: new Counter({ name: 'posture_event_delivery_failures_total', help: 'Failed delivery attempts, per sink (retried with back-off)', labelNames: ['sink'], registers: [registry] }),
     setsRejected: new Counter({ name: 'posture_caep_sets_rejected_total', help: 'SETs a push receiver refused with an RFC 8935 error (not retried)', labelNames: ['sink'], registers: [registry] }),
     denyEventsDropped: new Counter({ name: 'posture_authz_deny_events_dropped_total', help: 'Authz denies over the per-second event cap (counted, not stored as events)', registers: [registry] }),
-    eventSinkLag: new Gauge({ name: 'posture_event_sink_lag', help: 'Events in the table not yet delivered to the sink (this replica\'s view)', labelNames: ['sink'], registers: [registry] }),
+    eventSinkLag: new Gauge({ name: 'posture_event_sink_lag', help: 'Events in the table not yet delivered to the sink (reported by the replica delivering it)', labelNames: ['sink'], registers: [registry] }),
   };
 }

@@ -95,6 +95,22 @@ describe('attestation flow (real SQLite, example policy)', () => {
     // a attested and is fresh; b is revoked; c never attested.
     expect(body).toContain('posture_devices{state="fresh"} 1');
   });
+
+  it('still answers /metrics when counting devices fails (the last counts stay)', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('posture_devices{state="enrolled"}');
+    // A database outage for this one query (the real store's method replaced: an outage cannot be made on demand here).
+    h.clock.now = new Date(h.clock.now.getTime() + 60_000);
+    const original = h.store.countDevices.bind(h.store);
+    h.store.countDevices = () => Promise.reject(new Error('database unavailable'));
+    try {
+      const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('posture_attestations_total');
+      expect(res.body).toContain('posture_devices{state="enrolled"}');
+    } finally {
+      h.store.countDevices = original;
+    }
+  });
 });
 
 describe('MFA without an identity provider', () => {

@@ -69,10 +69,13 @@ export function startEventPipeline(ctx: PostureContext, feed: ChangeFeed, cfg: E
     for (const w of workers) w.wake();
   });
   const lag = ctx.metrics.eventSinkLag;
+  // Only the replica delivering a sink knows its cursor: the others report nothing for it
+  // (their cursor would be 0 or frozen, a lag that grows for ever).
   const update = (): void => {
     for (const w of workers) {
       const st = w.status();
-      lag.set({ sink: label(st.id) }, Math.max(0, feed.lastSeq() - st.cursor));
+      if (st.leader) lag.set({ sink: label(st.id) }, Math.max(0, feed.lastSeq() - st.cursor));
+      else lag.remove({ sink: label(st.id) });
     }
   };
   const timer = setInterval(update, 5000);
