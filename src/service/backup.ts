@@ -109,10 +109,16 @@ export async function restoreSqlite(opts: { from: string; dataDir: string; force
     }
     const { devices, schemaVersion } = verifySqliteFile(tmp, from);
     const previous = moveAside(target, opts.force, opts.now);
-    if (previous) carryEventSeq(previous, tmp);
-    if (previous && process.getuid?.() === 0) chownSync(tmp, statSync(previous).uid, statSync(previous).gid); // the service's user must still open it
-    fsyncFile(tmp);
-    renameSync(tmp, target);
+    try {
+      if (previous) carryEventSeq(previous, tmp);
+      if (previous && process.getuid?.() === 0) chownSync(tmp, statSync(previous).uid, statSync(previous).gid); // the service's user must still open it
+      fsyncFile(tmp);
+      renameSync(tmp, target);
+    } catch (e) {
+      // Never leave the data dir without a database (the next start would create an empty one).
+      if (previous) for (const s of [...SIDE_FILES, '']) if (existsSync(`${previous}${s}`)) renameSync(`${previous}${s}`, `${target}${s}`);
+      throw e;
+    }
     fsyncDir(dirname(target));
     return { path: target, bytes: statSync(target).size, devices, schemaVersion, ...(previous ? { previous } : {}) };
   } finally {

@@ -67,11 +67,17 @@ function parse<const T extends NonNullable<ParseArgsConfig['options']>>(args: re
 
 const DATA_DIR = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
 
-/** The admin commands' store: the same selection as `start` (PostgreSQL by URL, else SQLite in the data dir). */
-async function openStore(values: { 'data-dir'?: string; 'database-url'?: string }, env: ServiceCliIo['env']): Promise<Store> {
+/** Where the admin commands' store is: the same selection as `start` (PostgreSQL by URL, else SQLite in the data dir). */
+function storeLocation(values: { 'data-dir'?: string; 'database-url'?: string }, env: ServiceCliIo['env']): { dataDir: string; databaseUrl: string | undefined } {
   const dataDir = resolve(values['data-dir'] ?? env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(env));
   // An empty variable counts as unset, as for `start`.
   const databaseUrl = values['database-url'] || env.POSTURE_SERVICE_DATABASE_URL || env.DATABASE_URL || undefined;
+  return { dataDir, databaseUrl };
+}
+
+/** The admin commands' store (see `storeLocation`). */
+async function openStore(values: { 'data-dir'?: string; 'database-url'?: string }, env: ServiceCliIo['env']): Promise<Store> {
+  const { dataDir, databaseUrl } = storeLocation(values, env);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) throw new PostureError('USAGE', 'the database URL (--database-url or DATABASE_URL) must start with postgres:// or postgresql://');
   return openConfiguredStore(databaseUrl ? { dataDir, databaseUrl } : { dataDir });
 }
@@ -203,9 +209,9 @@ async function dispatch(argv: readonly string[], io: ServiceCliIo): Promise<numb
       const { values } = parse(rest, { to: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' }, ...DATA_DIR });
       const file = cmd === 'backup' ? values.to : values.from;
       if (!file || (cmd === 'backup' ? values.from : values.to) !== undefined) throw new PostureError('USAGE', `usage: posture-service ${cmd === 'backup' ? 'backup --to FILE' : 'restore --from FILE'} [--force] [--data-dir D]`);
-      // An empty variable counts as unset, as for `start`. PostgreSQL has its own tools; shelling out to them is not ours to do.
-      if (values['database-url'] || io.env.POSTURE_SERVICE_DATABASE_URL || io.env.DATABASE_URL) throw new PostureError('USAGE', `the store is PostgreSQL: ${cmd === 'backup' ? 'back it up with pg_dump --format=custom' : 'restore it with pg_restore --no-owner'} (docs/deployment.md, "Backup and restore")`);
-      const dataDir = resolve(values['data-dir'] ?? io.env.POSTURE_SERVICE_DATA_DIR ?? defaultDataDir(io.env));
+      // PostgreSQL has its own tools; shelling out to them is not ours to do.
+      const { dataDir, databaseUrl } = storeLocation(values, io.env);
+      if (databaseUrl !== undefined) throw new PostureError('USAGE', `the store is PostgreSQL: ${cmd === 'backup' ? 'back it up with pg_dump --format=custom' : 'restore it with pg_restore --no-owner'} (docs/deployment.md, "Backup and restore")`);
       const force = values.force === true;
       if (cmd === 'backup') {
         const b = await backupSqlite({ dataDir, to: file, force });
