@@ -24,7 +24,7 @@ With a posture service:
   attest [--json]                    Attest once and print the verdict per resource
   run [--once] [--watch-interval S]  Keep attesting (at start, every interval, backing off when offline);
                                        between attestations re-read EDR, disk encryption and firewall
-                                       every S seconds (default 3 on Linux, 5 on macOS, 30 on Windows;
+                                       every S seconds (default 3 on Linux, 5 on macOS and Windows;
                                        0 turns it off) and re-attest at once when one changes
   token                              Print a current posture token (attests when needed):
                                        curl -H "Authorization: Bearer $(posture-agent token)" …

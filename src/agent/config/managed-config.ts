@@ -13,7 +13,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Platform } from '../../shared/check-ids.js';
-import { parseRegQuery } from '../checks/windows-registry.js';
+import { parseRegQuery, regNumber } from '../checks/windows-registry.js';
 
 export const APP_ID = 'dev.ai-factory-posture.agent';
 
@@ -117,7 +117,7 @@ export function parseRegistryPolicy(text: string): ManagedConfig {
   if (!parsed.ok) return { settings: {}, problems: [`policy registry output not recognised: ${parsed.error}`] };
   const raw: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(parsed.keys[0]?.values ?? {})) {
-    if (v.type === 'REG_DWORD' || v.type === 'REG_QWORD') raw[name] = Number.parseInt(v.data, 16);
+    if (v.type === 'REG_DWORD' || v.type === 'REG_QWORD') raw[name] = regNumber(v);
     else if (v.type === 'REG_SZ' || v.type === 'REG_EXPAND_SZ') raw[name] = v.data;
   }
   return normaliseManaged(raw);

@@ -1,5 +1,5 @@
 /** The Windows version in `reg query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"` output. */
-import { parseRegQuery } from '../windows-registry.js';
+import { parseRegQuery, regNumber } from '../windows-registry.js';
 import type { Unrecognised } from './parse-util.js';
 
 export type ParsedWindowsVersion =
@@ -37,12 +37,11 @@ export function parseWindowsCurrentVersion(text: string): ParsedWindowsVersion {
   };
   const currentBuild = [v('CurrentBuild'), v('CurrentBuildNumber')].find((b) => b !== undefined && /^\d{4,5}$/.test(b));
   if (!currentBuild) return { ok: false, error: 'no numeric CurrentBuild value' };
-  const ubrRaw = v('UBR');
-  const ubr = ubrRaw && /^0x[0-9a-f]+$/i.test(ubrRaw) ? parseInt(ubrRaw, 16) : ubrRaw && /^\d+$/.test(ubrRaw) ? Number(ubrRaw) : undefined;
-  const major = v('CurrentMajorVersionNumber');
-  const minor = v('CurrentMinorVersionNumber');
+  const ubr = regNumber(values.UBR);
+  const major = regNumber(values.CurrentMajorVersionNumber);
+  const minor = regNumber(values.CurrentMinorVersionNumber);
   // Windows 10+ store 0xa / 0x0; older Windows only CurrentVersion (`6.1`, `6.3`).
-  const majorMinor = major && minor ? `${parseInt(major, 16)}.${parseInt(minor, 16)}` : (v('CurrentVersion') ?? '10.0');
+  const majorMinor = major !== undefined && minor !== undefined ? `${major}.${minor}` : (v('CurrentVersion') ?? '10.0');
   const productName = v('ProductName');
   const installationType = v('InstallationType');
   const isServer = /server/i.test(installationType ?? '') || /server/i.test(productName ?? '');
