@@ -83,17 +83,24 @@ async function main(platform: NonNullable<ReturnType<typeof currentPlatform>>): 
   const controller = new TrayController({
     loadState: () => loadAgentState(stateDir),
     attest: async () => {
-      const requirements = lastRequirements(await loadAgentState(stateDir).catch(() => undefined));
-      // Windows: the watcher's baseline is a cheap reading taken just before (see agent/watch/baseline.ts).
-      const { outcome, baseline } = await attestWithWatchBaseline({
-        platform,
-        attest: () => attestOnce(paths),
-        read: () => collectWatched({ platform, ...(requirements ? { requirements } : {}) }),
-      });
-      watchRequirements = requirements;
-      if (baseline) watcher.setBaseline(baseline);
-      watcher.start();
-      return outcome;
+      // No watcher reading while attesting, as in the daemon (run-watch pause/resume): on
+      // Windows a tick would run beside the attestation's own cheap reading and PowerShell.
+      watcher.stop();
+      try {
+        const requirements = lastRequirements(await loadAgentState(stateDir).catch(() => undefined));
+        // Windows: the watcher's baseline is a cheap reading taken just before (see agent/watch/baseline.ts).
+        const { outcome, baseline } = await attestWithWatchBaseline({
+          platform,
+          attest: () => attestOnce(paths),
+          read: () => collectWatched({ platform, ...(requirements ? { requirements } : {}) }),
+        });
+        watchRequirements = requirements;
+        if (baseline) watcher.setBaseline(baseline);
+        return outcome;
+      } finally {
+        // Without a baseline yet (no attestation has succeeded), a tick reads nothing.
+        watcher.start();
+      }
     },
     enroll: (url, code) => enrollDevice(paths, url, code),
     collectLocal: async (agent) => {
