@@ -47,9 +47,18 @@ function indent(text: string): string {
   return text.trimEnd().split('\n').map((l) => `   ${l}`).join('\n') + '\n';
 }
 
-/** Runs the demo; resolves with 0 on success. `write` replaces stdout (tests). */
+/** Runs the demo; resolves with 0 on success. `write` replaces stdout (tests) for this run. */
 export async function runDemo(opts: { write?: (s: string) => void } = {}): Promise<number> {
+  const previous = out;
   if (opts.write) out = opts.write;
+  try {
+    return await demo();
+  } finally {
+    out = previous;
+  }
+}
+
+async function demo(): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'posture-demo-'));
   const dataDir = join(root, 'service');
   const agentHome = join(root, 'agent');
@@ -144,7 +153,8 @@ async function ocsfLines(file: string, ready: (lines: OcsfLine[]) => boolean): P
   const t0 = Date.now();
   for (;;) {
     const text = await readFile(file, 'utf8').catch(() => '');
-    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as OcsfLine);
+    // Whole lines only: the sink may be writing the last one right now.
+    const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as OcsfLine);
     if (ready(lines) || Date.now() - t0 > 5000) return lines;
     await new Promise((r) => setTimeout(r, 100));
   }
