@@ -19,6 +19,11 @@ export type CaepStatus = 'compliant' | 'not-compliant';
 
 const EAR_TO_CAEP: Record<string, CaepStatus> = { affirming: 'compliant', warning: 'compliant', contraindicated: 'not-compliant', none: 'not-compliant' };
 
+/** Whether an EAR status counts as compliant (affirming and warning do); unknown statuses do not. */
+export function earCompliant(ear: string): boolean {
+  return EAR_TO_CAEP[ear] === 'compliant';
+}
+
 export interface ComplianceChange {
   deviceId: string;
   current: CaepStatus;

@@ -17,6 +17,7 @@
  * MAX_STRING, lists at MAX_ITEMS, and toOcsf never throws.
  */
 import { isIP } from 'node:net';
+import { earCompliant } from '../caep.js';
 import type { EventRecord } from '../store/types.js';
 
 /** The OCSF version every object claims in `metadata.version`. */
@@ -78,8 +79,6 @@ const EAR_SEVERITY: Record<Ear, number> = { affirming: 1, warning: 2, contraindi
 const EAR_COMPLIANCE: Record<Ear, [number, string]> = { affirming: [1, 'Pass'], warning: [2, 'Warning'], contraindicated: [3, 'Fail'], none: [0, 'Unknown'] };
 /** security_level_id: 1 Secure, 2 At Risk, 0 Unknown (3 Compromised is not claimed: failing posture is not a breach). */
 const EAR_LEVEL: Record<Ear, [number, string]> = { affirming: [1, 'Secure'], warning: [2, 'At Risk'], contraindicated: [2, 'At Risk'], none: [0, 'Unknown'] };
-/** The CAEP view of compliance (caep.ts): affirming/warning are compliant. */
-const EAR_COMPLIANT: Record<Ear, boolean> = { affirming: true, warning: true, contraindicated: false, none: false };
 /** security_state.state_id 23 "Compliance failure". */
 const COMPLIANCE_FAILURE = { state_id: 23, state: 'Compliance failure' };
 /** check.status_id per the agent's check status; any other status is 99 Other with the raw status. */
@@ -232,7 +231,7 @@ function attested(i: Input): OcsfEvent {
     message: `Device posture attestation: ${status ?? 'unknown'}`,
     finding_info: { uid: i.x.t(own(i.data, 'resultJti')) ?? `evt-${i.e.seq}`, title: `Device posture attestation: ${status ?? 'unknown'}`, types: ['Device Posture Attestation'], created_time: i.e.at },
     compliance: { status_id: cid, status: caption, checks },
-    device: deviceOf(i, { hostname: own(i.data, 'hostname'), platform: own(i.data, 'platform'), owner: actor, compliant: status && EAR_COMPLIANT[status] }),
+    device: deviceOf(i, { hostname: own(i.data, 'hostname'), platform: own(i.data, 'platform'), owner: actor, compliant: status && earCompliant(status) }),
     actor: actor && { user: actor },
     unmapped,
   };
@@ -241,7 +240,7 @@ function attested(i: Input): OcsfEvent {
 function complianceChanged(i: Input): OcsfEvent | undefined {
   const from = ear(own(i.data, 'from'));
   const to = ear(own(i.data, 'to'));
-  const device = deviceOf(i, { compliant: to && EAR_COMPLIANT[to] });
+  const device = deviceOf(i, { compliant: to && earCompliant(to) });
   if (!device) return undefined;
   const cause = i.x.t(own(i.data, 'cause'));
   return {
